@@ -1,0 +1,42 @@
+//! # grep: a coroutine (slide 23; original: `grep.py`)
+//!
+//! A generator hands values out; a coroutine takes values in. This one
+//! waits for lines and prints those that contain its pattern.
+//!
+//! Run it: `cargo run --bin grep`. It prints `Looking for python`, then
+//! only the one line of three that mentions python.
+//!
+//! Python needs `g.next()` before the first `send` to run the body up to
+//! its first `(yield)`. A corosensei coroutine receives the value that
+//! starts it, so there is no priming call: the first `send` starts the
+//! body *and* delivers the first line.
+
+use part1_generators::{Consumer, CoroutineError, Target};
+
+// ANCHOR: grep
+fn grep(pattern: &str) -> Consumer<&'static str> {
+    let pattern = pattern.to_owned();
+    Consumer::<&str>::new(move |inbox| {
+        println!("Looking for {pattern}");
+        while let Some(line) = inbox.recv() {
+            // Python: line = (yield)
+            if line.contains(&pattern) {
+                println!("{line}");
+            }
+        }
+        Ok(())
+    })
+}
+// ANCHOR_END: grep
+
+fn main() -> Result<(), CoroutineError> {
+    part1_generators::exit_quietly_on_closed_pipe();
+    // ANCHOR: main
+    let mut g = grep("python");
+    // Python: g.next()  -- not needed here
+    g.send("Yeah, but no, but yeah, but no")?;
+    g.send("A series of tubes")?;
+    g.send("python generators rock!")?;
+    // ANCHOR_END: main
+    Ok(())
+}

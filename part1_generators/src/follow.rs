@@ -1,0 +1,279 @@
+//! Following a growing log file, like Unix `tail -f` (slide 20).
+//!
+//! The Python original re-reads the file every 0.1 s. Here the generator
+//! blocks until the operating system says the file changed (the `notify`
+//! crate: inotify on Linux, kqueue or FSEvents elsewhere), and polls only
+//! where notifications are unavailable. Two things the original leaves to
+//! chance are handled:
+//!
+//! - a line being written while we read is held back until its newline
+//!   arrives, so no half-written line is ever yielded;
+//! - when the file is truncated (`logsim` restarting), reading starts over
+//!   from the top.
+//!
+//! A truncation followed, before we look, by a rewrite past our reading
+//! position cannot be told from plain growth by size alone; `tail -f` has
+//! the same blind spot.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::Generator;
+
+/// How the follower waits for the file to change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// Block on file-system notifications; fall back to polling every
+    /// 100 ms if they cannot be set up.
+    Notify,
+    /// Look again after this pause, like the Python original.
+    Poll(Duration),
+}
+
+/// The polling interval of the Python original, and of the fallback.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+// ANCHOR: follow
+/// Follows the file at `path` from its current end, yielding each line
+/// appended to it from now on (without its line ending).
+pub fn follow(path: impl AsRef<Path>) -> io::Result<Generator<String>> {
+    follow_with(path, Wait::Notify)
+}
+
+/// [`follow`], choosing how to wait for changes.
+pub fn follow_with(
+    path: impl AsRef<Path>,
+    wait: Wait,
+) -> io::Result<Generator<String>> {
+    let path = path.as_ref();
+    // Watch before opening, so that no write can slip in unnoticed.
+    let changes = Changes::watch(path, wait);
+    let mut tail = Tail::open_at_end(path)?;
+    Ok(Generator::new(move |co| {
+        loop {
+            match tail.next_line() {
+                Ok(Some(line)) => {
+                    co.yield_(line);
+                }
+                Ok(None) => changes.wait(),
+                Err(e) => {
+                    // A read error on an open regular file means the
+                    // device failed: say so and end the stream.
+                    eprintln!(
+                        "follow: cannot read {}: {e}",
+                        tail.path.display()
+                    );
+                    return;
+                }
+            }
+        }
+    }))
+}
+// ANCHOR_END: follow
+
+/// Something that blocks until the file may have changed.
+enum Changes {
+    Notify {
+        events: Receiver<notify::Result<notify::Event>>,
+        // Keeps the watch alive; dropping it ends the notifications.
+        _watcher: notify::RecommendedWatcher,
+    },
+    Poll(Duration),
+}
+
+impl Changes {
+    fn watch(path: &Path, wait: Wait) -> Changes {
+        match wait {
+            Wait::Poll(pause) => Changes::Poll(pause),
+            Wait::Notify => Changes::try_notify(path)
+                .unwrap_or(Changes::Poll(POLL_INTERVAL)),
+        }
+    }
+
+    fn try_notify(path: &Path) -> Option<Changes> {
+        let (tx, events) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(tx).ok()?;
+        watcher.watch(path, RecursiveMode::NonRecursive).ok()?;
+        Some(Changes::Notify {
+            events,
+            _watcher: watcher,
+        })
+    }
+
+    /// Blocks until the file changes.
+    fn wait(&self) {
+        match self {
+            Changes::Poll(pause) => std::thread::sleep(*pause),
+            Changes::Notify { events, .. } => loop {
+                match events.recv() {
+                    // Somebody merely opened or read the file.
+                    Ok(Ok(event))
+                        if matches!(event.kind, EventKind::Access(_)) => {}
+                    Ok(_) => break,
+                    // The watcher is gone (it cannot be, while we hold
+                    // it): degrade to polling rather than block forever.
+                    Err(_) => {
+                        std::thread::sleep(POLL_INTERVAL);
+                        break;
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// The reading end: complete lines only, starting over on truncation.
+struct Tail {
+    path: PathBuf,
+    reader: BufReader<File>,
+    /// How many bytes of the file we have consumed.
+    pos: u64,
+    /// Bytes of a line whose newline has not been written yet.
+    partial: Vec<u8>,
+    /// We started in the middle of a line: drop its remainder.
+    skip_to_newline: bool,
+}
+
+impl Tail {
+    fn open_at_end(path: &Path) -> io::Result<Tail> {
+        let context = |e: io::Error| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot follow {}: {e}", path.display()),
+            )
+        };
+        let mut file = File::open(path).map_err(context)?;
+        if file.metadata().map_err(context)?.is_dir() {
+            return Err(io::Error::other(format!(
+                "cannot follow {}: it is a directory",
+                path.display()
+            )));
+        }
+        let pos = file.seek(SeekFrom::End(0)).map_err(context)?;
+        // Did the file end in the middle of a line?
+        let skip_to_newline = pos > 0 && {
+            let mut last = [0u8];
+            file.seek(SeekFrom::End(-1)).map_err(context)?;
+            io::Read::read_exact(&mut file, &mut last).map_err(context)?;
+            last[0] != b'\n'
+        };
+        Ok(Tail {
+            path: path.to_owned(),
+            reader: BufReader::new(file),
+            pos,
+            partial: Vec::new(),
+            skip_to_newline,
+        })
+    }
+
+    /// The next complete line, or `None` if there is none yet.
+    fn next_line(&mut self) -> io::Result<Option<String>> {
+        loop {
+            let n = self.reader.read_until(b'\n', &mut self.partial)?;
+            self.pos += n as u64;
+            if n == 0 {
+                // At the end. Shorter than what we read? Truncated.
+                let len = self.reader.get_ref().metadata()?.len();
+                if len < self.pos {
+                    self.reader.seek(SeekFrom::Start(0))?;
+                    self.pos = 0;
+                    self.partial.clear();
+                    self.skip_to_newline = false;
+                    continue;
+                }
+                return Ok(None);
+            }
+            if self.partial.last() != Some(&b'\n') {
+                // Half a line: keep it, and look for the rest.
+                continue;
+            }
+            let mut bytes = std::mem::take(&mut self.partial);
+            if std::mem::take(&mut self.skip_to_newline) {
+                continue;
+            }
+            bytes.pop();
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
+            }
+            return Ok(Some(match String::from_utf8(bytes) {
+                Ok(line) => line,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            }));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn temp_log(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir()
+            .join(format!("workbook-follow-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("log")
+    }
+
+    fn append(path: &Path, text: &str) {
+        let mut f =
+            std::fs::OpenOptions::new().append(true).open(path).unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn yields_only_lines_appended_after_start() {
+        let path = temp_log("appended");
+        std::fs::write(&path, "old 1\nold 2\n").unwrap();
+        let mut tail = Tail::open_at_end(&path).unwrap();
+        assert_eq!(tail.next_line().unwrap(), None);
+        append(&path, "new 1\nnew 2\r\n");
+        assert_eq!(tail.next_line().unwrap().as_deref(), Some("new 1"));
+        assert_eq!(tail.next_line().unwrap().as_deref(), Some("new 2"));
+        assert_eq!(tail.next_line().unwrap(), None);
+    }
+
+    #[test]
+    fn never_yields_half_a_line() {
+        let path = temp_log("partial");
+        std::fs::write(&path, "").unwrap();
+        let mut tail = Tail::open_at_end(&path).unwrap();
+        append(&path, "GET /py");
+        assert_eq!(tail.next_line().unwrap(), None);
+        append(&path, "thon HTTP/1.1\n");
+        assert_eq!(
+            tail.next_line().unwrap().as_deref(),
+            Some("GET /python HTTP/1.1")
+        );
+    }
+
+    #[test]
+    fn drops_the_rest_of_a_line_it_started_inside() {
+        let path = temp_log("midline");
+        std::fs::write(&path, "complete\nhalf of a li").unwrap();
+        let mut tail = Tail::open_at_end(&path).unwrap();
+        append(&path, "ne\nnext\n");
+        assert_eq!(tail.next_line().unwrap().as_deref(), Some("next"));
+    }
+
+    #[test]
+    fn starts_over_when_the_file_is_truncated() {
+        let path = temp_log("truncated");
+        std::fs::write(&path, "a long first line of the old file\n").unwrap();
+        let mut tail = Tail::open_at_end(&path).unwrap();
+        std::fs::write(&path, "fresh\n").unwrap();
+        assert_eq!(tail.next_line().unwrap().as_deref(), Some("fresh"));
+    }
+
+    #[test]
+    fn missing_file_names_the_path() {
+        let path = temp_log("missing").with_file_name("no-such-log");
+        let err = follow(&path).err().expect("must fail");
+        assert!(err.to_string().contains("no-such-log"), "{err}");
+    }
+}
