@@ -1,0 +1,142 @@
+//! "Going lower": the fastest event source (slide 72; original: the
+//! `cxmlparse` C extension).
+//!
+//! The course's last step moves the parsing loop into C: the extension
+//! drives expat itself, builds each event's values in C, and only then
+//! calls the coroutine's `send`. Everything in Rust is compiled already,
+//! so our step down is about work per event instead: what does it cost to
+//! hand an event to a coroutine?
+//!
+//! A coroutine owns what it is sent (corosensei needs `'static` values),
+//! so an event cannot borrow the parser's buffer, and the other sources
+//! copy every name and text into a string of its own: an allocation per
+//! event. This source does more work up front, before the first send: it
+//! reads the whole file into one shared buffer (a [`Document`]), and then
+//! every event it sends is a view into that buffer ([`Str::within`]): a
+//! reference count and a range, no allocation, no copy. The price is
+//! memory: the whole file is held while it is parsed.
+
+use std::path::Path;
+
+use part1_generators::Target;
+use quick_xml::Reader;
+use quick_xml::events::Event as Xml;
+
+use crate::document::Document;
+use crate::error::{XmlError, describe_coroutine};
+use crate::event::{Event, Str};
+use crate::xml::{Nesting, attributes, configure, resolve};
+
+/// Parses the XML file at `path` and sends its events into `target`
+/// (Python: `cxmlparse.parse(path, target)`). Returns the number of
+/// events sent.
+pub fn parse(
+    path: impl AsRef<Path>,
+    target: &mut impl Target<Event>,
+) -> Result<u64, XmlError> {
+    let document = Document::load(path)?;
+    parse_document(&document, target)
+}
+
+/// The text between two tags, as it accumulates. Almost always one piece,
+/// which can be sent as a view; only text broken by an entity reference
+/// or a CDATA section must be copied together.
+enum Pending {
+    Nothing,
+    One(Str),
+    Joined(String),
+}
+
+impl Pending {
+    fn push(&mut self, piece: Str) {
+        *self = match std::mem::replace(self, Pending::Nothing) {
+            Pending::Nothing => Pending::One(piece),
+            Pending::One(first) => Pending::Joined(format!("{first}{piece}")),
+            Pending::Joined(mut text) => {
+                text.push_str(&piece);
+                Pending::Joined(text)
+            }
+        };
+    }
+
+    fn take(&mut self) -> Option<Str> {
+        match std::mem::replace(self, Pending::Nothing) {
+            Pending::Nothing => None,
+            Pending::One(text) => Some(text),
+            Pending::Joined(text) => Some(Str::from(text)),
+        }
+    }
+}
+
+// ANCHOR: parse_document
+/// Sends the events of a document already in memory into `target`.
+pub fn parse_document(
+    document: &Document,
+    target: &mut impl Target<Event>,
+) -> Result<u64, XmlError> {
+    let buf = document.text();
+    let mut reader = Reader::from_str(buf);
+    configure(&mut reader);
+    let mut nesting = Nesting::default();
+    let mut text = Pending::Nothing;
+    let mut sent = 0;
+    loop {
+        let at = reader.buffer_position();
+        let event = reader.read_event().map_err(|e| {
+            document.error_at(reader.error_position(), e.to_string())
+        })?;
+        let fail = |message: String| document.error_at(at, message);
+        let mut send = |event: Event| {
+            sent += 1;
+            target
+                .send(event)
+                .map_err(|e| document.error_at(at, describe_coroutine(&e)))
+        };
+        match event {
+            // Pieces of text: views into the document, no copies.
+            Xml::Text(t) if nesting.inside() => {
+                text.push(Str::within(buf, &t.into_inner()));
+            }
+            Xml::CData(t) if nesting.inside() => {
+                text.push(Str::within(buf, &t.into_inner()));
+            }
+            Xml::GeneralRef(r) if nesting.inside() => {
+                text.push(Str::from(resolve(&r).map_err(fail)?.as_ref()));
+            }
+            Xml::Text(t) => nesting.outside(&t).map_err(fail)?,
+            Xml::CData(_) | Xml::GeneralRef(_) => {
+                return Err(fail("text outside the root element".into()));
+            }
+            Xml::Start(start) => {
+                if let Some(t) = text.take() {
+                    send(Event::Text(t))?;
+                }
+                let name = start.name();
+                nesting.start(name.as_ref()).map_err(fail)?;
+                let attrs = if start.attributes_raw().is_empty() {
+                    Vec::new()
+                } else {
+                    attributes(&start)
+                        .map_err(fail)?
+                        .into_iter()
+                        .map(|(k, v)| (Str::from(k), Str::from(v)))
+                        .collect()
+                };
+                send(Event::Start(Str::within(buf, name.as_ref()), attrs))?;
+            }
+            Xml::End(end) => {
+                if let Some(t) = text.take() {
+                    send(Event::Text(t))?;
+                }
+                nesting.end();
+                send(Event::End(Str::within(buf, end.name().as_ref())))?;
+            }
+            Xml::Eof => {
+                nesting.finish().map_err(fail)?;
+                return Ok(sent);
+            }
+            _ => {}
+        }
+    }
+}
+// ANCHOR_END: parse_document

@@ -1,0 +1,231 @@
+//! Parsing events: what an event source sends into a coroutine.
+//!
+//! The course's sources all send the same three kinds of tuple, and so do
+//! ours:
+//!
+//! | Python                         | Rust                          |
+//! |--------------------------------|-------------------------------|
+//! | `("start", (name, attrs))`     | [`Event::Start`]`(name, attrs)` |
+//! | `("text", text)`               | [`Event::Text`]`(text)`       |
+//! | `("end", name)`                | [`Event::End`]`(name)`        |
+//!
+//! A consumer coroutine owns what it receives (corosensei needs the values
+//! sent into a coroutine to be `'static`), so an event cannot borrow the
+//! parser's buffer. Its strings are [`Str`]s instead: a reference-counted
+//! buffer and a range in it. A source that copies each string makes a
+//! small buffer per string; the fastest source (`cxml`) shares one buffer,
+//! the whole document, among all its events and copies nothing.
+
+use std::fmt;
+use std::ops::{Deref, Range};
+use std::rc::Rc;
+
+/// A string that can be sent into a coroutine without copying: a shared
+/// buffer and the range of it that this string is.
+///
+/// It dereferences to `&str`, so `name == "bus"` and `text.trim()` work as
+/// on any string. Cloning it copies no text.
+#[derive(Clone)]
+pub struct Str {
+    buf: Rc<str>,
+    range: Range<usize>,
+}
+
+impl Str {
+    /// The part `piece` of the shared buffer `buf`, without copying it.
+    ///
+    /// `piece` must lie inside `buf` (a slice of it); if it does not, it is
+    /// copied into a buffer of its own, so the result is always `piece`.
+    pub fn within(buf: &Rc<str>, piece: &str) -> Str {
+        let start =
+            (piece.as_ptr() as usize).wrapping_sub(buf.as_ptr() as usize);
+        let end = start.wrapping_add(piece.len());
+        if start <= buf.len() && end <= buf.len() {
+            Str {
+                buf: Rc::clone(buf),
+                range: start..end,
+            }
+        } else {
+            Str::from(piece)
+        }
+    }
+
+    /// The string, as a plain `&str`.
+    pub fn as_str(&self) -> &str {
+        &self.buf[self.range.clone()]
+    }
+}
+
+impl Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Str {
+    /// A string with a buffer of its own (one allocation, one copy).
+    fn from(s: &str) -> Str {
+        Str {
+            buf: Rc::from(s),
+            range: 0..s.len(),
+        }
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Str {
+        Str::from(s.as_str())
+    }
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Str {}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The attributes of a start tag, in document order: `(name, value)`.
+/// Empty for every element of the bus data (an empty `Vec` allocates
+/// nothing).
+pub type Attrs = Vec<(Str, Str)>;
+
+/// One parsing event, as the course's sources send it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// An element starts: its name and attributes. Python:
+    /// `("start", (name, attrs))`.
+    Start(Str, Attrs),
+    /// Character data: text between tags (with entities resolved and line
+    /// ends made `\n`), or the contents of a CDATA section. A source may
+    /// send one element's text in several pieces. Python: `("text", text)`.
+    Text(Str),
+    /// An element ends. Python: `("end", name)`.
+    End(Str),
+}
+
+/// Prints the event as Python prints the course's event tuples, so that
+/// cosax's output can be compared with the original's:
+/// `('start', ('bus', {}))`, `('text', '\n')`, `('end', 'bus')`.
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Start(name, attrs) => {
+                write!(f, "('start', ({}, {{", py_repr(name))?;
+                for (i, (key, value)) in attrs.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    write!(f, "{sep}{}: {}", py_repr(key), py_repr(value))?;
+                }
+                f.write_str("}))")
+            }
+            Event::Text(text) => write!(f, "('text', {})", py_repr(text)),
+            Event::End(name) => write!(f, "('end', {})", py_repr(name)),
+        }
+    }
+}
+
+/// A string as Python's `repr()` writes it: in single quotes (double
+/// quotes if it holds a `'` and no `"`), with `\n`, `\t`, `\\` and other
+/// control characters escaped.
+///
+/// ```
+/// use part3_events::event::py_repr;
+/// assert_eq!(py_repr("\n\t\t"), r"'\n\t\t'");
+/// assert_eq!(py_repr("it's"), r#""it's""#);
+/// ```
+pub fn py_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\\' => out.push_str("\\\\"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            // Python escapes the control characters of Latin-1 as \xNN;
+            // other unprintable characters (rare in XML) are shown as
+            // \uNNNN, close to what Python does.
+            c if (c as u32) < 0x20 || ('\u{7f}'..='\u{a0}').contains(&c) => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_str_within_a_buffer_shares_it() {
+        let buf: Rc<str> = Rc::from("<id>1485</id>");
+        let id = Str::within(&buf, &buf[4..8]);
+        assert_eq!(id, "1485");
+        assert_eq!(Rc::strong_count(&buf), 2, "shared, not copied");
+        // A string from elsewhere is copied.
+        let other = Str::within(&buf, "1485");
+        assert_eq!(other, "1485");
+        assert_eq!(Rc::strong_count(&buf), 2);
+    }
+
+    #[test]
+    fn events_print_like_python_tuples() {
+        let attrs = vec![(Str::from("a"), Str::from("1"))];
+        let start = Event::Start(Str::from("bus"), attrs);
+        assert_eq!(start.to_string(), "('start', ('bus', {'a': '1'}))");
+        let start = Event::Start(Str::from("buses"), Vec::new());
+        assert_eq!(start.to_string(), "('start', ('buses', {}))");
+        let text = Event::Text(Str::from("\n        \t"));
+        assert_eq!(text.to_string(), r"('text', '\n        \t')");
+        assert_eq!(Event::End(Str::from("id")).to_string(), "('end', 'id')");
+    }
+
+    #[test]
+    fn repr_quotes_and_escapes_like_python() {
+        assert_eq!(py_repr(""), "''");
+        assert_eq!(py_repr("a'b\"c"), r#"'a\'b"c'"#);
+        assert_eq!(py_repr("back\\slash"), r"'back\\slash'");
+        assert_eq!(py_repr("\u{1}\u{7f}é"), r"'\x01\x7fé'");
+    }
+}

@@ -1,0 +1,83 @@
+//! # Part 3: coroutines and event dispatching (slides 53-74)
+//!
+//! The course's third part pushes the events of an XML parser through
+//! coroutine pipelines, then races the event sources against each other.
+//! Its data is a snapshot of Chicago's buses (`data/allroutes.xml`, made
+//! by [`routes`]); its question is which northbound route 22 buses there
+//! are, and where.
+//!
+//! ## Map of the crate
+//!
+//! | module        | what                                                  | lesson     |
+//! |---------------|-------------------------------------------------------|------------|
+//! | [`routes`]    | the generator of `allroutes.xml` files                 | mkroutes   |
+//! | [`event`]     | the events sources send: start, text, end              |            |
+//! | [`sax`]       | callback parsing, and callbacks turned into events     | basicsax, cosax, buses |
+//! | [`buses`]     | the bus stages: `buses_to_dicts`, `filter_on_field`, `bus_locations` | buses |
+//! | [`expat`]     | a lower-level source: one loop, no callbacks           | coexpat    |
+//! | [`cxml`]      | the lowest: events are views into the file, no copies  | cxmlparse  |
+//! | [`iterparse`] | no coroutines: a plain iterator over the buses         | iterbus    |
+//! | [`document`]  | a whole file in memory, shared by its events           |            |
+//! | [`error`]     | bad input, said in one line with file, line and column |            |
+//!
+//! The contest (`xmlcontest`) times every source with the same stages.
+//!
+//! ## One pipeline, three sources
+//!
+//! The stages are written once, against the vocabulary's
+//! [`Target`](part1_generators::Target); only the source changes between
+//! the `buses`, `coexpat` and `cxmlparse` lessons:
+//!
+//! ```
+//! use part1_generators::Target;
+//! use part3_events::buses::{buses_to_dicts, bus_locations_into, filter_on_field};
+//! use part3_events::{cxml, document::Document};
+//! # use std::{cell::RefCell, io::Write, rc::Rc};
+//! # #[derive(Clone, Default)]
+//! # struct Out(Rc<RefCell<Vec<u8>>>);
+//! # impl Write for Out {
+//! #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+//! #         self.0.borrow_mut().write(b)
+//! #     }
+//! #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+//! # }
+//! # let out = Out::default();
+//!
+//! let xml = "<buses><bus><id>1485</id><route>22</route>\
+//!     <direction>North Bound</direction><latitude>41.88</latitude>\
+//!     <longitude>-87.62</longitude></bus></buses>";
+//! let mut pipeline = buses_to_dicts(filter_on_field(
+//!     "route",
+//!     "22",
+//!     filter_on_field("direction", "North Bound", bus_locations_into(out.clone())),
+//! ));
+//! cxml::parse_document(&Document::from_text("example.xml", xml), &mut pipeline)?;
+//! pipeline.close()?;
+//! assert_eq!(
+//!     String::from_utf8(out.0.borrow().clone())?,
+//!     "22,1485,\"North Bound\",41.88,-87.62\n"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## For Part 4
+//!
+//! Part 4 reuses [`buses::Bus`] (a `BTreeMap<String, String>`: `Send`,
+//! easy to serialize), the three stages, and any of the sources.
+
+pub mod buses;
+pub mod cxml;
+pub mod document;
+pub mod error;
+pub mod event;
+pub mod expat;
+pub mod iterparse;
+pub mod routes;
+pub mod sax;
+mod xml;
+
+pub use buses::{Bus, bus_locations, buses_to_dicts, filter_on_field};
+pub use document::Document;
+pub use error::XmlError;
+pub use event::{Event, Str};
+pub use expat::expat_parse;
