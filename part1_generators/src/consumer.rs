@@ -125,6 +125,7 @@ pub struct Inbox<'y, T> {
 }
 
 impl<T> Inbox<'_, T> {
+    #[inline(always)]
     fn next_signal(&self) -> Signal<T> {
         match self.first.take() {
             Some(signal) => signal,
@@ -139,6 +140,7 @@ impl<T> Inbox<'_, T> {
     /// with [`Consumer::throw`] is not caught here: it ends the body, and
     /// `throw` returns it to the thrower. Use [`Inbox::recv_catching`] to
     /// catch it.
+    #[inline(always)]
     pub fn recv(&self) -> Option<T> {
         match self.next_signal() {
             Signal::Value(value) => Some(value),

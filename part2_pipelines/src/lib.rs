@@ -45,7 +45,7 @@ pub fn grep<T: AsRef<str> + 'static>(
     mut target: impl Target<T> + 'static,
 ) -> Consumer<T> {
     let pattern = pattern.to_owned();
-    Consumer::new(move |inbox| {
+    Consumer::<T>::new(move |inbox| {
         while let Some(line) = inbox.recv() {
             if line.as_ref().contains(pattern.as_str()) {
                 target.send(line)?; // send to the next stage
@@ -59,7 +59,7 @@ pub fn grep<T: AsRef<str> + 'static>(
 // ANCHOR: printer
 /// A sink: prints every item it receives, one per line.
 pub fn printer<T: Display + 'static>() -> Consumer<T> {
-    Consumer::new(|inbox| {
+    Consumer::<T>::new(|inbox| {
         while let Some(line) = inbox.recv() {
             println!("{line}");
         }
@@ -75,7 +75,7 @@ where
     T: Clone + 'static,
     X: Target<T> + 'static,
 {
-    Consumer::new(move |inbox| {
+    Consumer::<T>::new(move |inbox| {
         while let Some(item) = inbox.recv() {
             for target in &mut targets {
                 target.send(item.clone())?;
@@ -89,7 +89,7 @@ where
 // ANCHOR: null
 /// A sink that drops what it receives: a pipeline's end for benchmarks.
 pub fn null<T: 'static>() -> Consumer<T> {
-    Consumer::new(|inbox| {
+    Consumer::<T>::new(|inbox| {
         while inbox.recv().is_some() {}
         Ok(())
     })
