@@ -13,6 +13,27 @@
 //! ```text
 //! follow ──send──▶ grep("python") ──send──▶ printer
 //! ```
+//!
+//! A stage owns its target, so two stages cannot both be given the same
+//! printer (slide 46's fan-in). This does not compile:
+//!
+//! ```compile_fail,E0382
+//! use part2_pipelines::{broadcast, grep, printer};
+//!
+//! let p = printer::<String>();
+//! let _b = broadcast(vec![grep("python", p), grep("ply", p)]);
+//! ```
+//!
+//! Shared ownership has to be spelled out, with
+//! [`Shared`](part1_generators::Shared):
+//!
+//! ```
+//! use part1_generators::Shared;
+//! use part2_pipelines::{broadcast, grep, printer};
+//!
+//! let p = Shared::new(printer::<String>());
+//! let _b = broadcast(vec![grep("python", p.clone()), grep("ply", p)]);
+//! ```
 
 use std::fmt::Display;
 use std::path::Path;
