@@ -1,7 +1,7 @@
 //! # Part 2: coroutines, pipelines and dataflow (slides 34-52)
 //!
 //! The stages of the Part 2 lessons, written once against
-//! [`Target`](part1_generators::Target) so that any stage can feed any
+//! [`Target`] so that any stage can feed any
 //! other:
 //!
 //! - a **source** drives the pipeline: [`follow`] sends every new line of a
