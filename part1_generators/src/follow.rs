@@ -12,8 +12,9 @@
 //!   from the top.
 //!
 //! A truncation followed, before we look, by a rewrite past our reading
-//! position cannot be told from plain growth by size alone; `tail -f` has
-//! the same blind spot.
+//! position cannot be told from growth by the file's size alone (`tail -f`
+//! misses it). We also keep the last bytes we read before the current
+//! line and check they are still there before handing out a line.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
@@ -37,6 +38,34 @@ pub enum Wait {
 
 /// The polling interval of the Python original, and of the fallback.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+/// The command-line options of every lesson that follows the log.
+#[derive(clap::Args, Debug)]
+pub struct LogArgs {
+    /// The file to follow [default: data/access-log in the workspace]
+    pub file: Option<PathBuf>,
+    /// Look for changes every 100 ms instead of waiting for notifications
+    #[arg(long)]
+    pub poll: bool,
+}
+
+impl LogArgs {
+    /// The file to follow.
+    pub fn path(&self) -> PathBuf {
+        self.file
+            .clone()
+            .unwrap_or_else(|| crate::data_path("access-log"))
+    }
+
+    /// How to wait for it to change.
+    pub fn wait(&self) -> Wait {
+        if self.poll {
+            Wait::Poll(POLL_INTERVAL)
+        } else {
+            Wait::Notify
+        }
+    }
+}
 
 // ANCHOR: follow
 /// Follows the file at `path` from its current end, yielding each line
@@ -127,14 +156,23 @@ impl Changes {
     }
 }
 
+/// How many bytes before the reading position are checked to tell that
+/// the file was rewritten.
+const FINGERPRINT: usize = 64;
+
 /// The reading end: complete lines only, starting over on truncation.
 struct Tail {
     path: PathBuf,
     reader: BufReader<File>,
+    /// A second handle on the file, to look back without disturbing the
+    /// reader's position.
+    check: File,
     /// How many bytes of the file we have consumed.
     pos: u64,
     /// Bytes of a line whose newline has not been written yet.
     partial: Vec<u8>,
+    /// The last bytes before the current line, as we read them.
+    seen: Vec<u8>,
     /// We started in the middle of a line: drop its remainder.
     skip_to_newline: bool,
 }
@@ -142,33 +180,54 @@ struct Tail {
 impl Tail {
     fn open_at_end(path: &Path) -> io::Result<Tail> {
         let context = |e: io::Error| {
-            io::Error::new(
-                e.kind(),
-                format!("cannot follow {}: {e}", path.display()),
-            )
+            let mut msg = format!("cannot follow {}: {e}", path.display());
+            if e.kind() == io::ErrorKind::NotFound
+                && path.ends_with("access-log")
+            {
+                msg.push_str(" (start `cargo run --bin logsim` to write it)");
+            }
+            io::Error::new(e.kind(), msg)
         };
-        let mut file = File::open(path).map_err(context)?;
+        let file = File::open(path).map_err(context)?;
         if file.metadata().map_err(context)?.is_dir() {
             return Err(io::Error::other(format!(
                 "cannot follow {}: it is a directory",
                 path.display()
             )));
         }
-        let pos = file.seek(SeekFrom::End(0)).map_err(context)?;
-        // Did the file end in the middle of a line?
-        let skip_to_newline = pos > 0 && {
-            let mut last = [0u8];
-            file.seek(SeekFrom::End(-1)).map_err(context)?;
-            io::Read::read_exact(&mut file, &mut last).map_err(context)?;
-            last[0] != b'\n'
-        };
+        let mut check = File::open(path).map_err(context)?;
+        let mut reader = BufReader::new(file);
+        let pos = reader.seek(SeekFrom::End(0)).map_err(context)?;
+        let seen = read_at(&mut check, pos, FINGERPRINT).map_err(context)?;
         Ok(Tail {
             path: path.to_owned(),
-            reader: BufReader::new(file),
+            reader,
+            check,
             pos,
             partial: Vec::new(),
-            skip_to_newline,
+            // Did the file end in the middle of a line?
+            skip_to_newline: seen.last().is_some_and(|&b| b != b'\n'),
+            seen,
         })
+    }
+
+    /// Forgets everything and reads the file from the top.
+    fn start_over(&mut self) -> io::Result<()> {
+        self.reader.seek(SeekFrom::Start(0))?;
+        self.pos = 0;
+        self.partial.clear();
+        self.seen.clear();
+        self.skip_to_newline = false;
+        Ok(())
+    }
+
+    /// Whether the bytes before the current line are still those we read.
+    /// If not, the file was truncated and written again while we were not
+    /// looking, and what we just read belongs to another text.
+    fn rewritten(&mut self) -> io::Result<bool> {
+        let line_start = self.pos - self.partial.len() as u64;
+        let now = read_at(&mut self.check, line_start, self.seen.len())?;
+        Ok(now != self.seen)
     }
 
     /// The next complete line, or `None` if there is none yet.
@@ -180,10 +239,7 @@ impl Tail {
                 // At the end. Shorter than what we read? Truncated.
                 let len = self.reader.get_ref().metadata()?.len();
                 if len < self.pos {
-                    self.reader.seek(SeekFrom::Start(0))?;
-                    self.pos = 0;
-                    self.partial.clear();
-                    self.skip_to_newline = false;
+                    self.start_over()?;
                     continue;
                 }
                 return Ok(None);
@@ -192,7 +248,14 @@ impl Tail {
                 // Half a line: keep it, and look for the rest.
                 continue;
             }
+            if self.rewritten()? {
+                self.start_over()?;
+                continue;
+            }
             let mut bytes = std::mem::take(&mut self.partial);
+            self.seen.extend_from_slice(&bytes);
+            let excess = self.seen.len().saturating_sub(FINGERPRINT);
+            self.seen.drain(..excess);
             if std::mem::take(&mut self.skip_to_newline) {
                 continue;
             }
@@ -206,6 +269,22 @@ impl Tail {
             }));
         }
     }
+}
+
+/// Up to `len` bytes of `file` that end at `end`.
+fn read_at(file: &mut File, end: u64, len: usize) -> io::Result<Vec<u8>> {
+    let start = end.saturating_sub(len as u64);
+    file.seek(SeekFrom::Start(start))?;
+    let mut bytes = vec![0; (end - start) as usize];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match io::Read::read(file, &mut bytes[filled..])? {
+            0 => break, // the file is shorter now
+            k => filled += k,
+        }
+    }
+    bytes.truncate(filled);
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -268,6 +347,21 @@ mod tests {
         let mut tail = Tail::open_at_end(&path).unwrap();
         std::fs::write(&path, "fresh\n").unwrap();
         assert_eq!(tail.next_line().unwrap().as_deref(), Some("fresh"));
+    }
+
+    #[test]
+    fn starts_over_when_rewritten_past_the_old_end() {
+        let path = temp_log("rewritten");
+        std::fs::write(&path, "short old line\n").unwrap();
+        let mut tail = Tail::open_at_end(&path).unwrap();
+        // Truncated and written again, longer than before, unseen.
+        std::fs::write(&path, "a brand new first line\nand a second\n")
+            .unwrap();
+        assert_eq!(
+            tail.next_line().unwrap().as_deref(),
+            Some("a brand new first line")
+        );
+        assert_eq!(tail.next_line().unwrap().as_deref(), Some("and a second"));
     }
 
     #[test]

@@ -95,6 +95,7 @@ pub mod follow;
 mod generator;
 pub mod lesson;
 pub mod logsim;
+pub mod testing;
 
 pub use consumer::{
     Consumer, CoroutineError, Exception, Inbox, Shared, Target,

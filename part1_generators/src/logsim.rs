@@ -28,6 +28,8 @@ const PAGES: &[&str] = &[
     "/swig/",
     "/swig/Doc/Manual{n}.html",
     "/swig/swig-1.3.{n}.tar.gz",
+    "/swig/python/wrapping{n}.html",
+    "/ply/python/yacc{n}.py",
     "/cgi-bin/wiki.pl?Page{n}",
     "/papers/usenix{n}.pdf",
     "/photos/trip/img_{n}.jpg",

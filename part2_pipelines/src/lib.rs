@@ -1,7 +1,7 @@
 //! # Part 2: coroutines, pipelines and dataflow (slides 34-52)
 //!
 //! The stages of the Part 2 lessons, written once against
-//! [`Target`](part1_generators::Target) so that any stage can feed any
+//! [`Target`] so that any stage can feed any
 //! other:
 //!
 //! - a **source** drives the pipeline: [`follow`] sends every new line of a
@@ -12,6 +12,27 @@
 //!
 //! ```text
 //! follow ──send──▶ grep("python") ──send──▶ printer
+//! ```
+//!
+//! A stage owns its target, so two stages cannot both be given the same
+//! printer (slide 46's fan-in). This does not compile:
+//!
+//! ```compile_fail,E0382
+//! use part2_pipelines::{broadcast, grep, printer};
+//!
+//! let p = printer::<String>();
+//! let _b = broadcast(vec![grep("python", p), grep("ply", p)]);
+//! ```
+//!
+//! Shared ownership has to be spelled out, with
+//! [`Shared`](part1_generators::Shared):
+//!
+//! ```
+//! use part1_generators::Shared;
+//! use part2_pipelines::{broadcast, grep, printer};
+//!
+//! let p = Shared::new(printer::<String>());
+//! let _b = broadcast(vec![grep("python", p.clone()), grep("ply", p)]);
 //! ```
 
 use std::fmt::Display;
@@ -45,7 +66,7 @@ pub fn grep<T: AsRef<str> + 'static>(
     mut target: impl Target<T> + 'static,
 ) -> Consumer<T> {
     let pattern = pattern.to_owned();
-    Consumer::new(move |inbox| {
+    Consumer::<T>::new(move |inbox| {
         while let Some(line) = inbox.recv() {
             if line.as_ref().contains(pattern.as_str()) {
                 target.send(line)?; // send to the next stage
@@ -59,7 +80,7 @@ pub fn grep<T: AsRef<str> + 'static>(
 // ANCHOR: printer
 /// A sink: prints every item it receives, one per line.
 pub fn printer<T: Display + 'static>() -> Consumer<T> {
-    Consumer::new(|inbox| {
+    Consumer::<T>::new(|inbox| {
         while let Some(line) = inbox.recv() {
             println!("{line}");
         }
@@ -75,7 +96,7 @@ where
     T: Clone + 'static,
     X: Target<T> + 'static,
 {
-    Consumer::new(move |inbox| {
+    Consumer::<T>::new(move |inbox| {
         while let Some(item) = inbox.recv() {
             for target in &mut targets {
                 target.send(item.clone())?;
@@ -89,7 +110,7 @@ where
 // ANCHOR: null
 /// A sink that drops what it receives: a pipeline's end for benchmarks.
 pub fn null<T: 'static>() -> Consumer<T> {
-    Consumer::new(|inbox| {
+    Consumer::<T>::new(|inbox| {
         while inbox.recv().is_some() {}
         Ok(())
     })

@@ -35,10 +35,10 @@ fn main() {
     // inside the loop too, so we pull by hand.
     while let Some(x) = c.next() {
         println!("{x}");
-        if x == 5 {
-            if let Some(reply) = c.send(3) {
-                println!("{reply}");
-            }
+        if x == 5
+            && let Some(reply) = c.send(3)
+        {
+            println!("{reply}");
         }
     }
     // ANCHOR_END: main
