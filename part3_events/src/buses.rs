@@ -18,7 +18,7 @@ use std::io::{self, Write};
 
 use part1_generators::{Consumer, Exception, Target};
 
-use crate::event::{Event, Str};
+use crate::event::{Event, Events, Str};
 
 /// One bus: its fields (`id`, `route`, `direction`, `latitude`, ...)
 /// and their text. Python: the `busdict` dictionary.
@@ -34,13 +34,17 @@ pub type Bus = BTreeMap<String, String>;
 /// Inside a `<bus>`, the text of each child element becomes the value of
 /// the field named after it. Text may arrive in several pieces (SAX
 /// sends one per line), so the pieces are collected and joined when the
-/// element ends.
-pub fn buses_to_dicts<T>(mut target: T) -> Consumer<Event>
+/// element ends. Events may come one per `send` ([`Event`]) or in
+/// batches ([`Batch`](crate::event::Batch)): [`Events`] hands them out one
+/// at a time either way.
+pub fn buses_to_dicts<E, T>(mut target: T) -> Consumer<E>
 where
+    E: IntoIterator<Item = Event> + 'static,
     T: Target<Bus> + 'static,
 {
-    Consumer::<Event>::new(move |inbox| {
-        while let Some(event) = inbox.recv() {
+    Consumer::<E>::new(move |inbox| {
+        let mut events = Events::new(inbox);
+        while let Some(event) = events.next() {
             // Look for the start of a <bus> element.
             let Event::Start(name, _) = event else {
                 continue;
@@ -51,12 +55,12 @@ where
             let mut bus = Bus::new();
             let mut fragments: Vec<Str> = Vec::new();
             // Capture the text of the inner elements in the map.
-            while let Some(event) = inbox.recv() {
+            while let Some(event) = events.next() {
                 match event {
                     Event::Start(..) => fragments.clear(),
                     Event::Text(text) => fragments.push(text),
                     Event::End(name) if name != "bus" => {
-                        bus.insert(name.to_string(), join(&fragments));
+                        bus.insert(name.as_str().to_owned(), join(&fragments));
                     }
                     Event::End(_) => {
                         target.send(bus)?;
@@ -74,7 +78,7 @@ where
 fn join(fragments: &[Str]) -> String {
     match fragments {
         [] => String::new(),
-        [one] => one.to_string(),
+        [one] => one.as_str().to_owned(),
         many => many.iter().map(|s| s.as_str()).collect(),
     }
 }

@@ -24,15 +24,18 @@ use quick_xml::events::Event as Xml;
 
 use crate::document::Document;
 use crate::error::{XmlError, describe_coroutine};
-use crate::event::{Event, Str};
+use crate::event::{Batch, Event, Str};
 use crate::xml::{Nesting, attributes, configure, resolve};
 
-/// Parses the XML file at `path` and sends its events into `target`
-/// (Python: `cxmlparse.parse(path, target)`). Returns the number of
-/// events sent.
+/// How many events [`parse`] sends at a time.
+pub const BATCH: usize = 256;
+
+/// Parses the XML file at `path` and sends its events into `target`, in
+/// batches of [`BATCH`] (Python: `cxmlparse.parse(path, target)`).
+/// Returns the number of events sent.
 pub fn parse(
     path: impl AsRef<Path>,
-    target: &mut impl Target<Event>,
+    target: &mut impl Target<Batch>,
 ) -> Result<u64, XmlError> {
     let document = Document::load(path)?;
     parse_document(&document, target)
@@ -69,29 +72,28 @@ impl Pending {
 }
 
 // ANCHOR: parse_document
-/// Sends the events of a document already in memory into `target`.
+/// Sends the events of a document already in memory into `target`, in
+/// batches of [`BATCH`].
 pub fn parse_document(
     document: &Document,
-    target: &mut impl Target<Event>,
+    target: &mut impl Target<Batch>,
 ) -> Result<u64, XmlError> {
     let buf = document.text();
     let mut reader = Reader::from_str(buf);
     configure(&mut reader);
     let mut nesting = Nesting::default();
     let mut text = Pending::Nothing;
+    let mut batch = Batch::with_capacity(BATCH);
     let mut sent = 0;
     loop {
+        if batch.len() >= BATCH {
+            sent += send(document, target, &mut batch)?;
+        }
         let at = reader.buffer_position();
         let event = reader.read_event().map_err(|e| {
             document.error_at(reader.error_position(), e.to_string())
         })?;
         let fail = |message: String| document.error_at(at, message);
-        let mut send = |event: Event| {
-            sent += 1;
-            target
-                .send(event)
-                .map_err(|e| document.error_at(at, describe_coroutine(&e)))
-        };
         match event {
             // Pieces of text: views into the document, no copies.
             Xml::Text(t) if nesting.inside() => {
@@ -108,9 +110,7 @@ pub fn parse_document(
                 return Err(fail("text outside the root element".into()));
             }
             Xml::Start(start) => {
-                if let Some(t) = text.take() {
-                    send(Event::Text(t))?;
-                }
+                batch.extend(text.take().map(Event::Text));
                 let name = start.name();
                 nesting.start(name.as_ref()).map_err(fail)?;
                 let attrs = if start.attributes_raw().is_empty() {
@@ -122,21 +122,41 @@ pub fn parse_document(
                         .map(|(k, v)| (Str::from(k), Str::from(v)))
                         .collect()
                 };
-                send(Event::Start(Str::within(buf, name.as_ref()), attrs))?;
+                batch
+                    .push(Event::Start(Str::within(buf, name.as_ref()), attrs));
             }
             Xml::End(end) => {
-                if let Some(t) = text.take() {
-                    send(Event::Text(t))?;
-                }
+                batch.extend(text.take().map(Event::Text));
                 nesting.end();
-                send(Event::End(Str::within(buf, end.name().as_ref())))?;
+                batch.push(Event::End(Str::within(buf, end.name().as_ref())));
             }
             Xml::Eof => {
                 nesting.finish().map_err(fail)?;
+                sent += send(document, target, &mut batch)?;
                 return Ok(sent);
             }
             _ => {}
         }
     }
+}
+
+/// Sends the batch (if it holds anything) and starts a new one; returns
+/// how many events were sent.
+fn send(
+    document: &Document,
+    target: &mut impl Target<Batch>,
+    batch: &mut Batch,
+) -> Result<u64, XmlError> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let full = std::mem::replace(batch, Batch::with_capacity(BATCH));
+    let count = full.len() as u64;
+    // A stage's error comes out of the send of a whole batch, so it has
+    // no exact place in the file: the message names the file only.
+    target.send(full).map_err(|e| {
+        XmlError::whole(document.path(), describe_coroutine(&e))
+    })?;
+    Ok(count)
 }
 // ANCHOR_END: parse_document

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::error::{Position, XmlError};
+use crate::xml::NOT_UTF8;
 
 /// An XML file read into memory.
 pub struct Document {
@@ -27,11 +28,7 @@ impl Document {
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             let position = Position::of(e.as_bytes(), at);
-            XmlError::at(
-                path,
-                position,
-                "this is not UTF-8 text (is it an XML file?)",
-            )
+            XmlError::at(path, position, NOT_UTF8)
         })?;
         Ok(Document {
             path: path.to_owned(),
@@ -58,6 +55,12 @@ impl Document {
     /// The text, shared.
     pub fn text(&self) -> &Rc<str> {
         &self.text
+    }
+
+    /// An error about the document as a whole (say, a bus it describes),
+    /// naming its file.
+    pub fn error(&self, message: impl std::fmt::Display) -> XmlError {
+        XmlError::whole(&self.path, message.to_string())
     }
 
     /// An error at byte `offset` of the text.

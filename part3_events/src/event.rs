@@ -20,6 +20,8 @@ use std::fmt;
 use std::ops::{Deref, Range};
 use std::rc::Rc;
 
+use part1_generators::Inbox;
+
 /// A string that can be sent into a coroutine without copying: a shared
 /// buffer and the range of it that this string is.
 ///
@@ -129,6 +131,62 @@ pub enum Event {
     /// An element ends. Python: `("end", name)`.
     End(Str),
 }
+
+/// A batch of events, sent in one `send`: the fastest source sends its
+/// events this way, to pay for one coroutine switch per batch instead of
+/// one per event.
+pub type Batch = Vec<Event>;
+
+/// One event is a batch of one: a stage that reads its input with
+/// [`Events`] takes single events and batches alike.
+impl IntoIterator for Event {
+    type Item = Event;
+    type IntoIter = std::iter::Once<Event>;
+    fn into_iter(self) -> Self::IntoIter {
+        std::iter::once(self)
+    }
+}
+
+// ANCHOR: events
+/// The events a coroutine receives, one at a time, whether its source
+/// sends them one by one or in batches: `while let Some(event) =
+/// events.next()` reads like `event = (yield)`.
+///
+/// When the current batch is used up, `next` waits in the inbox for the
+/// next one: it suspends the coroutine from inside an iterator's `next`,
+/// a function called by the coroutine's body. A Python generator cannot
+/// do that (only its own frame can `yield`); a stackful coroutine can.
+pub struct Events<'i, 'y, E: IntoIterator<Item = Event>> {
+    inbox: &'i Inbox<'y, E>,
+    batch: Option<E::IntoIter>,
+}
+
+impl<'i, 'y, E: IntoIterator<Item = Event>> Events<'i, 'y, E> {
+    /// Reads the events arriving in `inbox`.
+    pub fn new(inbox: &'i Inbox<'y, E>) -> Self {
+        Events { inbox, batch: None }
+    }
+}
+
+impl<E: IntoIterator<Item = Event>> Iterator for Events<'_, '_, E> {
+    type Item = Event;
+
+    /// The next event, or `None` once the coroutine is closed.
+    #[inline]
+    fn next(&mut self) -> Option<Event> {
+        if let Some(event) = self.batch.as_mut().and_then(Iterator::next) {
+            return Some(event);
+        }
+        loop {
+            let mut batch = self.inbox.recv()?.into_iter();
+            if let Some(event) = batch.next() {
+                self.batch = Some(batch);
+                return Some(event);
+            }
+        }
+    }
+}
+// ANCHOR_END: events
 
 /// Prints the event as Python prints the course's event tuples, so that
 /// cosax's output can be compared with the original's:

@@ -20,7 +20,10 @@ use quick_xml::events::Event as Xml;
 
 use crate::error::{XmlError, describe_coroutine};
 use crate::event::{Event, Str};
-use crate::xml::{BLOCK, Nesting, attributes, configure, resolve};
+use crate::xml::{
+    BLOCK, Nesting, attributes, configure, parse_error, push_normalized,
+    resolve,
+};
 
 // ANCHOR: expat_parse
 /// Parses the XML file at `path` and sends its events into `target`.
@@ -41,9 +44,9 @@ pub fn expat_parse(
     loop {
         buf.clear();
         let at = reader.buffer_position();
-        let event = reader.read_event_into(&mut buf).map_err(|e| {
-            XmlError::at_offset(path, reader.error_position(), e.to_string())
-        })?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| parse_error(path, at, reader.error_position(), e))?;
         let fail = |message: String| XmlError::at_offset(path, at, message);
         let mut send = |event: Event| {
             sent += 1;
@@ -65,8 +68,8 @@ pub fn expat_parse(
             }
         }
         match event {
-            Xml::Text(t) => text.push_str(&t.xml10_content()),
-            Xml::CData(t) => text.push_str(&t.xml10_content()),
+            Xml::Text(t) => push_normalized(&mut text, &t),
+            Xml::CData(t) => push_normalized(&mut text, &t),
             Xml::GeneralRef(r) => text.push_str(&resolve(&r).map_err(fail)?),
             Xml::Start(start) => {
                 if !text.is_empty() {

@@ -21,6 +21,8 @@ pub struct Buses<'d> {
     document: &'d Document,
     reader: Reader<&'d [u8]>,
     nesting: Nesting,
+    /// Events read from the parser so far.
+    events: u64,
     /// Set once the iterator has failed or finished.
     done: bool,
 }
@@ -34,6 +36,7 @@ impl Document {
             document: self,
             reader,
             nesting: Nesting::default(),
+            events: 0,
             done: false,
         }
     }
@@ -51,6 +54,7 @@ impl Buses<'_> {
             let event = self.reader.read_event().map_err(|e| {
                 doc.error_at(self.reader.error_position(), e.to_string())
             })?;
+            self.events += 1;
             let fail = |message: String| doc.error_at(at, message);
             match event {
                 Xml::Start(start) => {
@@ -92,6 +96,31 @@ impl Buses<'_> {
     }
 }
 // ANCHOR_END: next_bus
+
+impl Buses<'_> {
+    /// How many parsing events have been read so far.
+    pub fn events_read(&self) -> u64 {
+        self.events
+    }
+}
+
+/// Reads every event of `document` and does nothing with them: how fast
+/// the parser alone is (a reference for the contest).
+pub fn count_events(document: &Document) -> Result<u64, XmlError> {
+    let mut reader = Reader::from_str(document.text());
+    configure(&mut reader);
+    let mut events = 0;
+    loop {
+        match reader.read_event() {
+            Ok(Xml::Eof) => return Ok(events),
+            Ok(_) => events += 1,
+            Err(e) => {
+                let at = reader.error_position();
+                return Err(document.error_at(at, e.to_string()));
+            }
+        }
+    }
+}
 
 impl Iterator for Buses<'_> {
     type Item = Result<Bus, XmlError>;

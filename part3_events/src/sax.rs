@@ -24,7 +24,9 @@ use quick_xml::events::Event as Xml;
 
 use crate::error::{XmlError, describe};
 use crate::event::{Event, Str};
-use crate::xml::{BLOCK, Nesting, attributes, configure, lines, resolve};
+use crate::xml::{
+    BLOCK, Nesting, attributes, configure, lines, parse_error, resolve,
+};
 
 // ANCHOR: handler
 /// What a SAX parser calls as it reads (Python: `xml.sax.ContentHandler`).
@@ -74,9 +76,9 @@ pub fn parse(
         buf.clear();
         // Where this event starts, for messages about it.
         let at = reader.buffer_position();
-        let event = reader.read_event_into(&mut buf).map_err(|e| {
-            XmlError::at_offset(path, reader.error_position(), e.to_string())
-        })?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| parse_error(path, at, reader.error_position(), e))?;
         let fail = |message: String| XmlError::at_offset(path, at, message);
         let stage = |e: Exception| XmlError::at_offset(path, at, describe(&e));
         match event {

@@ -3,14 +3,45 @@
 //! well-formedness that quick-xml leaves to its user.
 
 use std::borrow::Cow;
+use std::io;
+use std::path::Path;
 
-use quick_xml::Reader;
+use quick_xml::encoding::EncodingError;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart};
+use quick_xml::{Error, Reader};
+
+use crate::error::XmlError;
 
 /// How big a block the streaming sources read at a time (Python's SAX
 /// reader and the course's C extension read 64 KiB too).
 pub(crate) const BLOCK: usize = 1 << 16;
+
+/// What is said of a file that is not UTF-8 text.
+pub(crate) const NOT_UTF8: &str = "this is not UTF-8 text (is it an XML file?)";
+
+/// The error a streaming source reports when quick-xml fails on the
+/// event that starts at byte `start` of the file at `path`; quick-xml
+/// places the failure at byte `at`.
+pub(crate) fn parse_error(
+    path: &Path,
+    start: u64,
+    at: u64,
+    error: Error,
+) -> XmlError {
+    match error {
+        // The file could not be read (a folder, a device error...).
+        Error::Io(e) => {
+            XmlError::read(path, io::Error::new(e.kind(), e.to_string()))
+        }
+        // Say where the bad byte is, as `Document::load` does.
+        Error::Encoding(EncodingError::Utf8(e)) => {
+            let bad = start + e.valid_up_to() as u64;
+            XmlError::at_offset(path, bad, NOT_UTF8)
+        }
+        other => XmlError::at_offset(path, at, other.to_string()),
+    }
+}
 
 /// The settings every source uses.
 pub(crate) fn configure<R>(reader: &mut Reader<R>) {
@@ -71,6 +102,19 @@ pub(crate) fn lines<E>(
         each(rest)?;
     }
     Ok(())
+}
+
+/// Appends `text` to `out` with its line ends made `\n` (CR LF and a
+/// lone CR both become LF, as XML asks).
+pub(crate) fn push_normalized(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(k) = rest.find('\r') {
+        out.push_str(&rest[..k]);
+        out.push('\n');
+        let after = if rest[k..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[k + after..];
+    }
+    out.push_str(rest);
 }
 
 /// The checks of well-formedness that quick-xml leaves to its user: one
@@ -156,6 +200,13 @@ mod tests {
         })
         .unwrap();
         assert_eq!(pieces, ["\n", "        \t\tx  ", "\n", "\n"]);
+    }
+
+    #[test]
+    fn line_ends_are_normalized() {
+        let mut out = String::from(">");
+        push_normalized(&mut out, "a\r\nb\rc\n\r");
+        assert_eq!(out, ">a\nb\nc\n\n");
     }
 
     #[test]

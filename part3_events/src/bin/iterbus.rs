@@ -40,7 +40,8 @@ fn main() -> Result<(), Fail> {
             let [id, route, direction, latitude, longitude] = fields(
                 &bus,
                 ["id", "route", "direction", "latitude", "longitude"],
-            )?;
+            )
+            .map_err(|e| document.error(e))?;
             println!("{id},{route},\"{direction}\",{latitude},{longitude}");
         }
     }
