@@ -37,6 +37,9 @@ pub type Bus = BTreeMap<String, String>;
 /// element ends. Events may come one per `send` ([`Event`]) or in
 /// batches ([`Batch`](crate::event::Batch)): [`Events`] hands them out one
 /// at a time either way.
+// Both loops read the next event the same way, as the original's two
+// `event, value = yield` do (clippy would make the inner one a `for`).
+#[allow(clippy::while_let_on_iterator)]
 pub fn buses_to_dicts<E, T>(mut target: T) -> Consumer<E>
 where
     E: IntoIterator<Item = Event> + 'static,
