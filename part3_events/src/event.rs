@@ -27,11 +27,13 @@ use part1_generators::Inbox;
 ///
 /// It dereferences to `&str`, so `name == "bus"` and `text.trim()` work as
 /// on any string. Cloning it copies no text.
+// ANCHOR: str
 #[derive(Clone)]
 pub struct Str {
     buf: Rc<str>,
     range: Range<usize>,
 }
+// ANCHOR_END: str
 
 impl Str {
     /// The part `piece` of the shared buffer `buf`, without copying it.
