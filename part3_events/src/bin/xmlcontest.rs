@@ -8,7 +8,7 @@
 //! `bus_locations`), checks that they all print the same lines, and
 //! prints a table: seconds, megabytes per second, events per second.
 //!
-//! Run it in release mode (a debug build is ten times slower and says so):
+//! Run it in release mode (a debug build is many times slower, and says so):
 //!
 //! ```text
 //! cargo run --release --bin xmlcontest
@@ -298,6 +298,9 @@ fn contest(args: &Args, path: &Path) -> Result<(), Fail> {
     }
     println!();
     println!("every source printed the same {lines} lines");
+    if cfg!(debug_assertions) {
+        println!("*** DEBUG build: these timings mean nothing (use --release) ***");
+    }
     if let Some(dir) = &args.python {
         python(args, dir, path, expected, &results, megabytes)?;
     }
