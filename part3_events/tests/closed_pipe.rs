@@ -30,5 +30,8 @@ fn lessons_stop_quietly_when_their_reader_goes_away() {
         assert_eq!(stderr_with_closed_stdout(program, &[]), "", "{program}");
     }
     let mkroutes = env!("CARGO_BIN_EXE_mkroutes");
-    assert_eq!(stderr_with_closed_stdout(mkroutes, &["--buses", "2000"]), "");
+    assert_eq!(
+        stderr_with_closed_stdout(mkroutes, &["--buses", "2000"]),
+        ""
+    );
 }

@@ -32,5 +32,8 @@ fn the_contest_runs_every_source_and_compares_their_output() {
         .and_then(|l| l.split_whitespace().next())
         .unwrap_or_default();
     assert!(made.ends_with(".xml"), "{stderr}");
-    assert!(!std::path::Path::new(made).exists(), "{made} was left behind");
+    assert!(
+        !std::path::Path::new(made).exists(),
+        "{made} was left behind"
+    );
 }

@@ -299,7 +299,9 @@ fn contest(args: &Args, path: &Path) -> Result<(), Fail> {
     println!();
     println!("every source printed the same {lines} lines");
     if cfg!(debug_assertions) {
-        println!("*** DEBUG build: these timings mean nothing (use --release) ***");
+        println!(
+            "*** DEBUG build: these timings mean nothing (use --release) ***"
+        );
     }
     if let Some(dir) = &args.python {
         python(args, dir, path, expected, &results, megabytes)?;
