@@ -4,17 +4,23 @@
 //! The course's last step moves the parsing loop into C: the extension
 //! drives expat itself, builds each event's values in C, and only then
 //! calls the coroutine's `send`. Everything in Rust is compiled already,
-//! so our step down is about work per event instead: what does it cost to
-//! hand an event to a coroutine?
+//! so our step down is about the work done per event. Two costs stand out
+//! in the other sources:
 //!
-//! A coroutine owns what it is sent (corosensei needs `'static` values),
-//! so an event cannot borrow the parser's buffer, and the other sources
-//! copy every name and text into a string of its own: an allocation per
-//! event. This source does more work up front, before the first send: it
-//! reads the whole file into one shared buffer (a [`Document`]), and then
-//! every event it sends is a view into that buffer ([`Str::within`]): a
-//! reference count and a range, no allocation, no copy. The price is
-//! memory: the whole file is held while it is parsed.
+//! - a copy per event: a coroutine owns what it is sent (corosensei needs
+//!   `'static` values), so an event cannot borrow the parser's buffer, and
+//!   the other sources copy every name and text into a string of its own;
+//! - a switch per event: each `send` switches onto the coroutine's stack
+//!   and back.
+//!
+//! This source does more work before it sends. It reads the whole file
+//! into one shared buffer (a [`Document`]), so every event's strings are
+//! views into that buffer ([`Str::within`]: a reference count and a range,
+//! no allocation, no copy); and it collects [`BATCH`] events before each
+//! `send`, one switch per batch. The stages read batches and single events
+//! alike (see [`Events`](crate::event::Events)). The prices: the whole
+//! file is held in memory while it is parsed, and an error raised by a
+//! stage cannot be placed more precisely than "somewhere in this batch".
 
 use std::path::Path;
 

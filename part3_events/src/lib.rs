@@ -62,8 +62,25 @@
 //!
 //! ## For Part 4
 //!
-//! Part 4 reuses [`buses::Bus`] (a `BTreeMap<String, String>`: `Send`,
-//! easy to serialize), the three stages, and any of the sources.
+//! Part 4 sends buses to a thread and down a pipe to another process. What
+//! it can reuse from here:
+//!
+//! - [`Bus`]: a `BTreeMap<String, String>` from field name to text. It owns
+//!   its strings, so it is `Send` (a thread channel takes it as it is) and
+//!   easy to serialize (a map of strings, in any format).
+//! - The stages, each a [`Consumer`](part1_generators::Consumer) built on
+//!   any [`Target`](part1_generators::Target) (a coroutine, a struct, a
+//!   thread's or a pipe's sending end):
+//!   [`buses_to_dicts`]`(target)` (events in, buses out),
+//!   [`filter_on_field`]`(field, value, target)` (buses in, buses out),
+//!   [`bus_locations`]`()` and [`buses::bus_locations_into`]`(writer)`
+//!   (buses in, lines out; an error naming a missing field).
+//! - The event sources, each `fn(path, &mut target) -> Result<u64,
+//!   XmlError>`: [`expat_parse`] (streams the file, one event per send),
+//!   [`sax::parse`] with [`sax::EventHandler`] (the same through
+//!   callbacks), [`cxml::parse`] (whole file in memory, batches of
+//!   events). [`buses_to_dicts`] takes either kind.
+//! - [`XmlError`]: bad input as one line naming the file and the place.
 
 pub mod buses;
 pub mod cxml;

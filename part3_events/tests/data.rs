@@ -48,3 +48,28 @@ fn the_bus_data_has_the_course_shape() {
         assert!(text.contains(&format!("<{field}>")), "no <{field}>");
     }
 }
+
+#[test]
+fn the_mkroutes_command_writes_the_committed_file() {
+    let out = std::env::temp_dir()
+        .join(format!("part3-mkroutes-{}.xml", std::process::id()));
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_mkroutes"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("cannot run mkroutes");
+    assert!(status.status.success(), "{status:?}");
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert!(
+        stderr.starts_with("wrote 950 buses, 485423 bytes"),
+        "{stderr}"
+    );
+    let made = std::fs::read(&out).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    let committed =
+        std::fs::read(part1_generators::data_path("allroutes.xml")).unwrap();
+    assert!(
+        made == committed,
+        "mkroutes -o differs from data/allroutes.xml"
+    );
+}
