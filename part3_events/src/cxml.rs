@@ -58,17 +58,19 @@ enum Pending {
 
 impl Pending {
     fn push(&mut self, piece: Str) {
-        *self = match std::mem::replace(self, Pending::Nothing) {
-            Pending::Nothing => Pending::One(piece),
-            Pending::One(first) => Pending::Joined(format!("{first}{piece}")),
-            Pending::Joined(mut text) => {
-                text.push_str(&piece);
-                Pending::Joined(text)
+        match self {
+            Pending::Nothing => *self = Pending::One(piece),
+            Pending::One(first) => {
+                *self = Pending::Joined(format!("{first}{piece}"));
             }
-        };
+            Pending::Joined(text) => text.push_str(&piece),
+        }
     }
 
     fn take(&mut self) -> Option<Str> {
+        if let Pending::Nothing = self {
+            return None;
+        }
         match std::mem::replace(self, Pending::Nothing) {
             Pending::Nothing => None,
             Pending::One(text) => Some(text),

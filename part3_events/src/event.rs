@@ -176,15 +176,11 @@ impl<E: IntoIterator<Item = Event>> Iterator for Events<'_, '_, E> {
     /// The next event, or `None` once the coroutine is closed.
     #[inline]
     fn next(&mut self) -> Option<Event> {
-        if let Some(event) = self.batch.as_mut().and_then(Iterator::next) {
-            return Some(event);
-        }
         loop {
-            let mut batch = self.inbox.recv()?.into_iter();
-            if let Some(event) = batch.next() {
-                self.batch = Some(batch);
+            if let Some(event) = self.batch.as_mut().and_then(Iterator::next) {
                 return Some(event);
             }
+            self.batch = Some(self.inbox.recv()?.into_iter());
         }
     }
 }
