@@ -348,8 +348,8 @@ fn python(
     println!();
     println!("Python originals ({}), one run each:", args.python_exe);
     println!(
-        "{:<22} {:>8} {:>8} {:>14}",
-        "script", "seconds", "MB/s", "ours is faster"
+        "{:<22} {:>8} {:>8} {:>14}  {}",
+        "script", "seconds", "MB/s", "ours is faster", "(ours)"
     );
     let scripts = [
         ("buses.py", "buses", "."),
@@ -387,7 +387,7 @@ fn python(
                 .find(|r| r.0 == ours)
                 .map_or(f64::NAN, |r| r.3.as_secs_f64());
             println!(
-                "{script:<22} {seconds:>8.2} {:>8.1} {:>9.0}x {ours}{}",
+                "{script:<22} {seconds:>8.2} {:>8.1} {:>13.1}x  {ours}{}",
                 megabytes / seconds,
                 seconds / mine,
                 if same { "" } else { "  (OUTPUT DIFFERS)" }
