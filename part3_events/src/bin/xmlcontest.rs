@@ -348,8 +348,8 @@ fn python(
     println!();
     println!("Python originals ({}), one run each:", args.python_exe);
     println!(
-        "{:<22} {:>8} {:>8} {:>14}  {}",
-        "script", "seconds", "MB/s", "ours is faster", "(ours)"
+        "{:<22} {:>8} {:>8} {:>14}  (ours)",
+        "script", "seconds", "MB/s", "ours is faster"
     );
     let scripts = [
         ("buses.py", "buses", "."),
