@@ -30,10 +30,11 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use part1_generators::{Consumer, Fail, Target};
+use part1_generators::{Consumer, CoroutineError, Fail, Target};
 use part3_events::buses::{
     Bus, bus_location, bus_locations_into, buses_to_dicts, filter_on_field,
 };
+use part3_events::event::Batch;
 use part3_events::routes::{DEFAULT_SEED, Size, write_routes};
 use part3_events::sax::{self, EventHandler};
 use part3_events::{Document, Event, XmlError, cxml, expat_parse};
@@ -150,6 +151,34 @@ fn cxml_source(path: &Path) -> Result<Run, Fail> {
     })
 }
 
+/// Unpacks each batch and sends its events on one at a time: one
+/// coroutine switch per event, to see what batching saves.
+struct OneByOne<T>(T);
+
+impl<T: Target<Event>> Target<Batch> for OneByOne<T> {
+    fn send(&mut self, batch: Batch) -> Result<(), CoroutineError> {
+        for event in batch {
+            self.0.send(event)?;
+        }
+        Ok(())
+    }
+    fn close(&mut self) -> Result<(), CoroutineError> {
+        self.0.close()
+    }
+}
+
+/// cxmlparse again, with one switch per event.
+fn cxml_one_by_one(path: &Path) -> Result<Run, Fail> {
+    let out = Lines::default();
+    let mut target = OneByOne(pipeline::<Event>(&out));
+    let events = cxml::parse(path, &mut target)?;
+    target.close()?;
+    Ok(Run {
+        lines: out.take(),
+        events,
+    })
+}
+
 // ANCHOR: pull_loop
 /// iterbus.py: the same filter as a plain loop, no coroutines.
 fn pull_loop(path: &Path) -> Result<Run, Fail> {
@@ -185,6 +214,7 @@ const CONTESTANTS: &[(&str, &str, Contestant)] = &[
     ("buses", "SAX callbacks -> events", sax_source),
     ("coexpat", "expat_parse", expat_source),
     ("cxmlparse", "cxml::parse", cxml_source),
+    ("-", "cxml::parse, unbatched", cxml_one_by_one),
     ("iterbus", "pull loop, no coroutines", pull_loop),
 ];
 
