@@ -133,7 +133,8 @@ fn send_message(
     let mut done = 0;
     while done < message.len() {
         let end = (done + CHUNK).min(message.len());
-        conn.write_all(&message[done..end]).map_err(|e| io_error(n, e))?;
+        conn.write_all(&message[done..end])
+            .map_err(|e| io_error(n, e))?;
         let mut got = done;
         while got < end {
             match conn.read(&mut reply[got..end]) {

@@ -169,7 +169,9 @@ impl Row {
 /// A free port on 127.0.0.1 (the kernel picks one; it is free again once
 /// the probe closes, and the server takes it a moment later).
 pub fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port())
+    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
+        .local_addr()?
+        .port())
 }
 
 /// A server process: killed and reaped however the contest leaves it.
@@ -201,7 +203,10 @@ impl Running {
 
     /// The last line the server wrote to stderr, if any.
     fn last_error(&self) -> Option<String> {
-        self.stderr.try_iter().filter(|l| !l.trim().is_empty()).last()
+        self.stderr
+            .try_iter()
+            .filter(|l| !l.trim().is_empty())
+            .last()
     }
 
     /// Waits until the server accepts a connection on `port`.
@@ -299,9 +304,14 @@ pub fn measure(contestant: &Contestant, plan: &Plan) -> Row {
         let pid = server.child.id();
         let cpu_before = cpu_time(pid);
         load.server = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        let outcome =
-            run_blasters(&plan.exe, &load, plan.blasters, false, Some(plan.cap))
-                .map_err(|e| format!("cannot run the blasters: {e}"))?;
+        let outcome = run_blasters(
+            &plan.exe,
+            &load,
+            plan.blasters,
+            false,
+            Some(plan.cap),
+        )
+        .map_err(|e| format!("cannot run the blasters: {e}"))?;
         // Read the server's figures before stopping it: after, its /proc
         // entry is gone.
         if let (Some(before), Some(after)) = (cpu_before, cpu_time(pid)) {
@@ -311,7 +321,8 @@ pub fn measure(contestant: &Contestant, plan: &Plan) -> Row {
         let crashed = server.child.try_wait().ok().flatten().is_some();
         if crashed {
             let why = server.last_error().unwrap_or_default();
-            row.note = Some(format!("the server stopped during the load {why}"));
+            row.note =
+                Some(format!("the server stopped during the load {why}"));
         }
         row.outcome = Some(outcome);
         Ok::<(), String>(())
@@ -364,8 +375,7 @@ pub fn cpu_time(_pid: u32) -> Option<Duration> {
 /// `/proc/PID/status`).
 #[cfg(target_os = "linux")]
 pub fn peak_memory(pid: u32) -> Option<u64> {
-    let status =
-        std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
@@ -379,14 +389,15 @@ pub fn peak_memory(_pid: u32) -> Option<u64> {
 /// This machine in a few words: cores, processor, operating system.
 pub fn machine() -> String {
     let cores = thread::available_parallelism().map_or(0, |n| n.get());
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, m)| m.trim().to_string())
-        });
+    let model =
+        std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|info| {
+                info.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .and_then(|l| l.split_once(':'))
+                    .map(|(_, m)| m.trim().to_string())
+            });
     match model {
         Some(model) => {
             format!("{cores} cores, {model}, {}", std::env::consts::OS)
@@ -426,7 +437,8 @@ fn cells(row: &Row) -> [String; 9] {
         rate,
         p50,
         p99,
-        row.cpu.map_or_else(na, |c| format!("{:.2}", c.as_secs_f64())),
+        row.cpu
+            .map_or_else(na, |c| format!("{:.2}", c.as_secs_f64())),
         row.peak_kib
             .map_or_else(na, |k| format!("{:.1} MiB", k as f64 / 1024.0)),
         row.note.clone().unwrap_or_default(),
@@ -498,7 +510,8 @@ pub fn svg(rows: &[Row], caption: &str) -> String {
     );
     let title = "Echo servers: messages per second (longer is better)";
     let _ = writeln!(out, "<title>{title}</title>");
-    let _ = writeln!(out, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
+    let _ =
+        writeln!(out, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
     let _ = writeln!(
         out,
         "<text x=\"10\" y=\"24\" font-size=\"17\" font-weight=\"bold\">\
@@ -581,9 +594,14 @@ pub fn target_dir() -> PathBuf {
     let profile = exe.as_deref().and_then(Path::parent);
     match profile {
         Some(dir)
-            if dir.file_name().is_some_and(|n| n == "debug" || n == "release") =>
+            if dir
+                .file_name()
+                .is_some_and(|n| n == "debug" || n == "release") =>
         {
-            dir.parent().map_or_else(|| workspace_root().join("target"), Path::to_path_buf)
+            dir.parent().map_or_else(
+                || workspace_root().join("target"),
+                Path::to_path_buf,
+            )
         }
         _ => workspace_root().join("target"),
     }

@@ -42,8 +42,9 @@ fn upper_bound(index: usize) -> u64 {
         return index;
     }
     let shift = index / SUB - 1;
-    let mantissa = index % SUB + SUB;
-    ((mantissa + 1) << shift) - 1
+    let mantissa = u128::from(index % SUB + SUB);
+    // The top bucket ends at u64::MAX: compute one bit wider.
+    u64::try_from(((mantissa + 1) << shift) - 1).unwrap_or(u64::MAX)
 }
 
 impl Latencies {
@@ -86,8 +87,8 @@ impl Latencies {
         if self.total == 0 {
             return None;
         }
-        let rank = ((fraction * self.total as f64).ceil() as u64)
-            .clamp(1, self.total);
+        let rank =
+            ((fraction * self.total as f64).ceil() as u64).clamp(1, self.total);
         let mut seen = 0;
         for (index, &n) in self.counts.iter().enumerate() {
             seen += n;
@@ -201,7 +202,12 @@ mod tests {
         assert_eq!(back, b);
         a.merge(&back);
         assert_eq!(a.count(), 3);
-        assert_eq!(Latencies::parse(&Latencies::new().to_string()).unwrap().count(), 0);
+        assert_eq!(
+            Latencies::parse(&Latencies::new().to_string())
+                .unwrap()
+                .count(),
+            0
+        );
         assert!(Latencies::parse("1:x").is_none());
         assert!(Latencies::parse("99999:1").is_none());
     }

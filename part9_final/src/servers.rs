@@ -98,9 +98,7 @@ pub enum Flavor {
 /// `flavor` names.
 pub fn echotokio(listener: TcpListener, flavor: Flavor) -> io::Result<()> {
     let runtime = match flavor {
-        Flavor::CurrentThread => {
-            tokio::runtime::Builder::new_current_thread()
-        }
+        Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
         Flavor::MultiThread => tokio::runtime::Builder::new_multi_thread(),
     }
     .enable_io()

@@ -25,8 +25,8 @@ use std::time::Duration;
 use clap::Parser;
 use part1_generators::Fail;
 use part9_final::contest::{
-    Contestant, PYTHON_SERVERS, Plan, Row, SERVERS, build, machine,
-    measure, svg, table, target_dir,
+    Contestant, PYTHON_SERVERS, Plan, Row, SERVERS, build, machine, measure,
+    svg, table, target_dir,
 };
 use part9_final::runner::{BlasterArgs, blaster_child_if_asked};
 
@@ -88,14 +88,15 @@ fn main() -> Result<(), Fail> {
         .map(|s| s.name)
         .chain(PYTHON_SERVERS.iter().copied())
         .collect();
-    if let Some(bad) = args.only.iter().find(|n| !known.contains(&n.as_str()))
-    {
+    if let Some(bad) = args.only.iter().find(|n| !known.contains(&n.as_str())) {
         return Err(Fail::new(format!(
             "no server named {bad:?}; the servers are: {}",
             known.join(", ")
         )));
     }
-    let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|n| n == name);
+    let wanted = |name: &str| {
+        args.only.is_empty() || args.only.iter().any(|n| n == name)
+    };
     if let Some(dir) = &args.python_dir
         && !dir.is_dir()
     {
@@ -127,9 +128,9 @@ fn main() -> Result<(), Fail> {
         }
     }
 
-    let messages = args
-        .messages
-        .unwrap_or(if args.full { 100_000 } else { 20_000 });
+    let messages =
+        args.messages
+            .unwrap_or(if args.full { 100_000 } else { 20_000 });
     let load = BlasterArgs {
         connections: args.connections,
         messages,
