@@ -277,58 +277,23 @@ impl Plan {
     }
 }
 
-// ANCHOR: measure
 /// Runs one contestant: start, wait, blast, measure, stop (always).
 pub fn measure(contestant: &Contestant, plan: &Plan) -> Row {
-    let mut load = if contestant.python {
-        plan.python_load.clone()
+    let load = if contestant.python {
+        &plan.python_load
     } else {
-        plan.load.clone()
+        &plan.load
     };
     let mut row = Row {
         name: contestant.name.clone(),
         python: contestant.python,
-        load: plan.describe(&load),
+        load: plan.describe(load),
         outcome: None,
         cpu: None,
         peak_kib: None,
         note: None,
     };
-    let result = (|| {
-        let port = free_port().map_err(|e| format!("no free port: {e}"))?;
-        let command = (contestant.start)(port);
-        let program = command.get_program().to_string_lossy().into_owned();
-        let mut server = Running::start(command)
-            .map_err(|e| format!("cannot start {program}: {e}"))?;
-        server.wait_until_accepting(port, plan.startup)?;
-        let pid = server.child.id();
-        let cpu_before = cpu_time(pid);
-        load.server = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        let outcome = run_blasters(
-            &plan.exe,
-            &load,
-            plan.blasters,
-            false,
-            Some(plan.cap),
-        )
-        .map_err(|e| format!("cannot run the blasters: {e}"))?;
-        // Read the server's figures before stopping it: after, its /proc
-        // entry is gone.
-        if let (Some(before), Some(after)) = (cpu_before, cpu_time(pid)) {
-            row.cpu = Some(after.saturating_sub(before));
-        }
-        row.peak_kib = peak_memory(pid);
-        let crashed = server.child.try_wait().ok().flatten().is_some();
-        if crashed {
-            let why = server.last_error().unwrap_or_default();
-            row.note =
-                Some(format!("the server stopped during the load {why}"));
-        }
-        row.outcome = Some(outcome);
-        Ok::<(), String>(())
-        // `server` is dropped here: killed and reaped, whatever happened.
-    })();
-    if let Err(why) = result {
+    if let Err(why) = race(contestant, plan, load.clone(), &mut row) {
         row.note = Some(why);
     }
     if let Some(o) = &row.outcome {
@@ -348,7 +313,42 @@ pub fn measure(contestant: &Contestant, plan: &Plan) -> Row {
     }
     row
 }
-// ANCHOR_END: measure
+
+// ANCHOR: race
+/// One server's turn, its figures written into `row`.
+fn race(
+    contestant: &Contestant,
+    plan: &Plan,
+    mut load: BlasterArgs,
+    row: &mut Row,
+) -> Result<(), String> {
+    let port = free_port().map_err(|e| format!("no free port: {e}"))?;
+    let command = (contestant.start)(port);
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut server = Running::start(command)
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    server.wait_until_accepting(port, plan.startup)?;
+    let pid = server.child.id();
+    let cpu_before = cpu_time(pid);
+
+    load.server = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let cap = Some(plan.cap);
+    let outcome = run_blasters(&plan.exe, &load, plan.blasters, false, cap)
+        .map_err(|e| format!("cannot run the blasters: {e}"))?;
+
+    // The server's figures, read before it stops: then /proc forgets it.
+    if let (Some(before), Some(after)) = (cpu_before, cpu_time(pid)) {
+        row.cpu = Some(after.saturating_sub(before));
+    }
+    row.peak_kib = peak_memory(pid);
+    if let Ok(Some(status)) = server.child.try_wait() {
+        let why = server.last_error().unwrap_or_default();
+        row.note = Some(format!("the server stopped ({status}) {why}"));
+    }
+    row.outcome = Some(outcome);
+    Ok(())
+} // `server` is dropped here: killed and reaped, whatever happened.
+// ANCHOR_END: race
 
 /// The CPU time (user plus system) that process `pid` has used so far:
 /// fields 14 and 15 of `/proc/PID/stat`, in clock ticks of 1/100 s
@@ -551,6 +551,25 @@ pub fn svg(rows: &[Row], caption: &str) -> String {
             label_w + length + 6.0,
             escape(&value)
         );
+    }
+    // A legend, when the Python originals ran too.
+    if rows.iter().any(|r| r.python) {
+        let y = top + rows.len() as f64 * (bar_h + gap) + 4.0;
+        for (i, (colour, what)) in
+            [("#4e79a7", "Rust"), ("#e15759", "Python original")]
+                .iter()
+                .enumerate()
+        {
+            let x = label_w + i as f64 * 120.0;
+            let _ = writeln!(
+                out,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"12\" height=\"12\" \
+                 fill=\"{colour}\"/><text x=\"{}\" y=\"{}\" \
+                 font-size=\"12\">{what}</text>",
+                x + 16.0,
+                y + 11.0
+            );
+        }
     }
     out.push_str("</svg>\n");
     out

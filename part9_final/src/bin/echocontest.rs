@@ -10,8 +10,8 @@
 //! p99 round trip, server CPU seconds, peak memory) and writes a bar
 //! chart of messages per second as SVG.
 //!
-//! The default load, 3 blasters x 300 connections x 20,000 messages, is a
-//! fifth of the course's; `--full` runs the course's 100,000. With
+//! The default load, 3 blasters x 300 connections x 50,000 messages, is
+//! half the course's; `--full` runs the course's 100,000. With
 //! `--python-dir DIR` (a folder holding the Python originals) their
 //! servers join the race, under a tenth of the load
 //! (`--python-messages`), and any row is stopped after `--cap` seconds.
@@ -42,7 +42,7 @@ struct Args {
     #[arg(short, long, default_value_t = 300,
           value_parser = clap::value_parser!(u32).range(1..=20_000))]
     connections: u32,
-    /// Messages per blaster [default: 20000, or 100000 with --full]
+    /// Messages per blaster [default: 50000, or 100000 with --full]
     #[arg(short = 'n', long, conflicts_with = "full",
           value_parser = clap::value_parser!(u64).range(1..))]
     messages: Option<u64>,
@@ -63,7 +63,7 @@ struct Args {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     python_messages: Option<u64>,
     /// Seconds a row's load may take before it is stopped
-    #[arg(long, default_value_t = 120,
+    #[arg(long, default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..))]
     cap: u64,
     /// Run only the rows with this name (repeatable)
@@ -130,7 +130,7 @@ fn main() -> Result<(), Fail> {
 
     let messages =
         args.messages
-            .unwrap_or(if args.full { 100_000 } else { 20_000 });
+            .unwrap_or(if args.full { 100_000 } else { 50_000 });
     let load = BlasterArgs {
         connections: args.connections,
         messages,
@@ -168,7 +168,7 @@ fn main() -> Result<(), Fail> {
             args.cap
         );
     }
-    // ANCHOR: race
+    // ANCHOR: rows
     let mut rows: Vec<Row> = Vec::new();
     for contestant in &contestants {
         println!("Running {} ...", contestant.name);
@@ -176,7 +176,7 @@ fn main() -> Result<(), Fail> {
     }
     println!();
     print!("{}", table(&rows));
-    // ANCHOR_END: race
+    // ANCHOR_END: rows
 
     let path = args
         .svg
