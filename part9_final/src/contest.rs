@@ -350,6 +350,18 @@ fn race(
 } // `server` is dropped here: killed and reaped, whatever happened.
 // ANCHOR_END: race
 
+/// The median of several runs of one server, by messages per second;
+/// a failed run, if any, instead (a failure is not averaged away).
+pub fn median(mut runs: Vec<Row>) -> Row {
+    assert!(!runs.is_empty(), "no runs");
+    if let Some(i) = runs.iter().position(|r| !r.complete()) {
+        return runs.swap_remove(i);
+    }
+    let rate = |r: &Row| r.outcome.as_ref().map_or(0.0, Outcome::rate);
+    runs.sort_by(|a, b| rate(a).total_cmp(&rate(b)));
+    runs.swap_remove(runs.len() / 2)
+}
+
 /// The CPU time (user plus system) that process `pid` has used so far:
 /// fields 14 and 15 of `/proc/PID/stat`, in clock ticks of 1/100 s
 /// (`USER_HZ`, which Linux keeps at 100 for every program).
@@ -623,5 +635,68 @@ pub fn target_dir() -> PathBuf {
             )
         }
         _ => workspace_root().join("target"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, messages: u64, failure: Option<Failure>) -> Row {
+        let mut latencies = crate::latency::Latencies::new();
+        latencies.record(Duration::from_micros(40));
+        Row {
+            name: name.into(),
+            python: name.ends_with(".py"),
+            load: "3 x 300 x 100".into(),
+            outcome: Some(Outcome {
+                elapsed: Duration::from_secs(1),
+                messages,
+                latencies,
+                failure,
+            }),
+            cpu: Some(Duration::from_millis(250)),
+            peak_kib: Some(2048),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn the_median_run_or_a_failure() {
+        let runs =
+            vec![row("a", 3, None), row("a", 1, None), row("a", 2, None)];
+        assert_eq!(median(runs).outcome.unwrap().messages, 2);
+        let failed = Some(Failure::Blaster("no".into()));
+        let runs = vec![row("a", 3, None), row("a", 1, failed)];
+        assert!(median(runs).failed());
+    }
+
+    #[test]
+    fn table_lines_line_up() {
+        let mut broken = row("x & <y>", 0, None);
+        broken.outcome = None;
+        broken.note = Some("cannot start x".into());
+        let rows = [
+            row("echothread", 90_000, None),
+            row("b.py", 7, None),
+            broken,
+        ];
+        let text = table(&rows);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2 + rows.len());
+        let width = lines[0].chars().count();
+        assert!(lines.iter().all(|l| l.chars().count() == width), "{text}");
+        assert!(lines[2].contains(" 90,000 |"), "{text}");
+        assert!(lines[2].contains(" 40 µs |"), "{text}");
+        assert!(lines[2].contains(" 0.25 |"), "{text}");
+        assert!(lines[2].contains(" 2.0 MiB |"), "{text}");
+        assert!(lines[4].contains(" n/a |"), "{text}");
+        assert!(lines[4].ends_with("| cannot start x |"), "{text}");
+
+        let chart = svg(&rows, "a < b");
+        assert_eq!(chart.matches("<rect").count(), 1 + rows.len() + 2);
+        assert!(chart.contains(">x &amp; &lt;y&gt;</text>"));
+        assert!(chart.contains(">a &lt; b</text>"));
+        assert!(chart.contains(">failed</text>"));
     }
 }

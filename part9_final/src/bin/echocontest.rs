@@ -26,7 +26,7 @@ use clap::Parser;
 use part1_generators::Fail;
 use part9_final::contest::{
     Contestant, PYTHON_SERVERS, Plan, Row, SERVERS, build, machine, measure,
-    svg, table, target_dir,
+    median, svg, table, target_dir,
 };
 use part9_final::runner::{BlasterArgs, blaster_child_if_asked};
 
@@ -66,6 +66,10 @@ struct Args {
     #[arg(long, default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..))]
     cap: u64,
+    /// Runs per server; the table shows the median run
+    #[arg(long, default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=99))]
+    repeat: u32,
     /// Run only the rows with this name (repeatable)
     #[arg(long, value_name = "NAME")]
     only: Vec<String>,
@@ -168,11 +172,19 @@ fn main() -> Result<(), Fail> {
             args.cap
         );
     }
+    if args.repeat > 1 {
+        println!(
+            "Each server runs {} times; the table shows its median run \
+             (by messages per second).",
+            args.repeat
+        );
+    }
     // ANCHOR: rows
     let mut rows: Vec<Row> = Vec::new();
     for contestant in &contestants {
         println!("Running {} ...", contestant.name);
-        rows.push(measure(contestant, &plan));
+        let runs = (0..args.repeat).map(|_| measure(contestant, &plan));
+        rows.push(median(runs.collect()));
     }
     println!();
     print!("{}", table(&rows));
