@@ -539,11 +539,13 @@ pub fn svg(rows: &[Row], caption: &str) -> String {
         let text_y = y + bar_h * 0.7;
         let length = (rate(row) / best * bar_w).max(1.0);
         let colour = if row.python { "#e15759" } else { "#4e79a7" };
-        let value = match (&row.outcome, row.complete()) {
-            (Some(o), true) => thousands(o.rate().round() as u64),
-            (Some(o), false) if o.messages > 0 => {
-                format!("{} (stopped)", thousands(o.rate().round() as u64))
-            }
+        let value = match row.outcome.as_ref().map(|o| (o, &o.failure)) {
+            Some((o, None)) => thousands(o.rate().round() as u64),
+            Some((o, Some(Failure::TimedOut(cap)))) => format!(
+                "{} (stopped at the {} s cap)",
+                thousands(o.rate().round() as u64),
+                cap.as_secs()
+            ),
             _ => "failed".to_string(),
         };
         let _ = writeln!(

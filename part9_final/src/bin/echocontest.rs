@@ -155,7 +155,7 @@ fn main() -> Result<(), Fail> {
         startup: Duration::from_secs(10),
     };
 
-    let caption = format!(
+    let mut caption = format!(
         "{} blasters x {} connections x {} messages of {} bytes; {}",
         args.blasters,
         args.connections,
@@ -164,6 +164,10 @@ fn main() -> Result<(), Fail> {
         machine()
     );
     println!("Load: {caption}");
+    if args.python_dir.is_some() && plan.python_load.messages != messages {
+        let n = part9_final::blaster::thousands(plan.python_load.messages);
+        caption.push_str(&format!("; Python rows: {n} messages"));
+    }
     if args.python_dir.is_some() {
         println!(
             "The Python rows run {} messages per blaster, and any row \
