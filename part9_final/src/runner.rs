@@ -92,9 +92,13 @@ pub fn summary(report: &Report) -> String {
 pub fn blaster_main(args: &BlasterArgs, child: bool) -> ExitCode {
     let mut out = std::io::stdout();
     let result = blast(&args.load(), |x| {
-        // A vanished reader is not the blaster's problem.
-        let _ = writeln!(out, "{x}");
-        let _ = out.flush();
+        let written = writeln!(out, "{x}").and_then(|()| out.flush());
+        // A child whose parent has gone (its pipe is closed) stops: no
+        // one is left to read its report. A blaster on its own carries
+        // on; its reader going away is not its problem.
+        if written.is_err() && child {
+            std::process::exit(1);
+        }
     });
     match result {
         Ok(report) => {
