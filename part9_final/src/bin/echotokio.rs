@@ -9,9 +9,10 @@
 //! Two runtimes: `--flavor current-thread` (the default) runs every task
 //! on one thread, as the coroutine schedulers of Parts 7 and 8 do;
 //! `--flavor multi-thread` runs a worker thread per core and moves tasks
-//! between them. Like the other servers it prints `Connection from
-//! <address>` and `Client closed`, listens on 127.0.0.1 with a backlog of
-//! 1024, and takes `--host` and `--port` (default 45000).
+//! between them. Like the other servers it prints
+//! `Connection from <address>` and `Client closed`, listens on 127.0.0.1
+//! with a backlog of 1024, and takes `--host` and `--port` (default
+//! 45000).
 //!
 //! Run it with `cargo run --release --bin echotokio` and blast it from
 //! another terminal with `cargo run --release --bin runblaster`.
