@@ -7,7 +7,7 @@
 //! Run it: `cargo run --bin basicsax | head -20`. It prints
 //! `startElement buses`, then for every line of the file a
 //! `characters '\n'`, the indentation, `startElement bus`,
-//! `characters '7574'`... (about 60,000 lines for the whole file). Give it
+//! `characters '7564'`... (about 67,000 lines for the whole file). Give it
 //! another file as an argument:
 //! `cargo run --bin basicsax -- part3_events/tests/data/onebus.xml`.
 //!
