@@ -187,13 +187,14 @@ fn thread_per_batch(path: &Path) -> Result<Vec<u8>, Fail> {
     let inner = out.clone();
     // ANCHOR: batched_thread
     let worker = threaded(move || OneByOne(second_half(inner)));
-    let mut worker = part1_generators::Shared::new(worker);
-    let batches = Batches {
+    // Handles on both new stages: buses_to_dicts drops its target
+    // without closing it, and only a close sends the last batch.
+    let mut batches = part1_generators::Shared::new(Batches {
         batch: Vec::with_capacity(BATCH),
-        target: worker.clone(),
-    };
-    first_half(path, batches)?;
-    worker.close().map_err(cause)?;
+        target: worker,
+    });
+    first_half(path, batches.clone())?;
+    batches.close().map_err(cause)?;
     // ANCHOR_END: batched_thread
     Ok(out.take())
 }

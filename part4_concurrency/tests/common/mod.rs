@@ -31,9 +31,20 @@ pub struct Run {
 /// `stdin` (or nothing), and waits for it at most [`DEADLINE`]: a run
 /// that takes longer is killed and the test fails.
 pub fn run(program: &str, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    run_with_env(program, args, stdin, &[])
+}
+
+/// [`run`], with variables added to the program's environment.
+pub fn run_with_env(
+    program: &str,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Run {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let mut child = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root)
         .stdin(if stdin.is_some() {
             Stdio::piped()

@@ -1,0 +1,186 @@
+//! When things go wrong across a boundary: one clear line on standard
+//! error, a non-zero exit, no panic, no hang, no process left behind.
+//!
+//! (The cases that print the same thing every time are in
+//! `tests/cmd/bad-input.md`; these need a script, a pattern or a count.)
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::run;
+
+/// A shell script in a fresh folder, executable, for `--child`.
+fn script(name: &str, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir()
+        .join(format!("part4-failures-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+        .unwrap();
+    path
+}
+
+/// The one line of an error, checked for the usual properties.
+fn one_error_line(stderr: &str) -> &str {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line, got: {stderr:?}");
+    assert!(lines[0].starts_with("Error: "), "{stderr:?}");
+    assert!(!stderr.contains("panicked"), "{stderr:?}");
+    lines[0]
+}
+
+#[test]
+fn a_child_killed_by_a_signal_is_reported() {
+    let child = script("killed", "read line; kill -9 $$");
+    let r = run(
+        env!("CARGO_BIN_EXE_coprocess"),
+        &["--child", child.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.status.code(), Some(1));
+    let line = one_error_line(&r.stderr);
+    assert!(
+        line.ends_with("killed was killed by signal 9 (SIGKILL)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_child_that_stops_reading_halfway_is_a_broken_pipe() {
+    // It reads ten buses, then exits successfully: the rest cannot be
+    // sent, and the parent says so (where it was in the file varies).
+    let child = script("quitter", "head -n 10 >/dev/null");
+    let r = run(
+        env!("CARGO_BIN_EXE_coprocess"),
+        &["--child", child.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.status.code(), Some(1));
+    let line = one_error_line(&r.stderr);
+    assert!(line.starts_with("Error: "), "{line}");
+    assert!(
+        line.contains("/data/allroutes.xml:")
+            && line
+                .ends_with("quitter stopped reading its input (broken pipe)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_child_that_fails_halfway_says_why() {
+    // It reads a few buses and fails with a message of its own.
+    let child = script(
+        "failer",
+        "head -n 3 >/dev/null; echo 'Error: I give up' >&2; exit 2",
+    );
+    let r = run(
+        env!("CARGO_BIN_EXE_coprocess"),
+        &["--child", child.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.status.code(), Some(1));
+    let line = one_error_line(&r.stderr);
+    assert!(line.ends_with("failer failed: I give up"), "{line}");
+}
+
+#[test]
+fn a_failing_worker_on_a_larger_file_stops_the_parse_early() {
+    // Many buses, the 40th of them a northbound route 22 bus without a
+    // latitude: the worker fails, and the parsing thread hears of it at
+    // its next send or at the close, whichever comes first.
+    let mut xml = String::from("<?xml version=\"1.0\"?>\n<buses>\n");
+    for i in 0..5000 {
+        let latitude = if i == 40 {
+            ""
+        } else {
+            "<latitude>41.9</latitude>"
+        };
+        xml.push_str(&format!(
+            "<bus><id>{i}</id><route>22</route>\
+             <direction>North Bound</direction>{latitude}\
+             <longitude>-87.6</longitude></bus>\n"
+        ));
+    }
+    xml.push_str("</buses>\n");
+    let dir = std::env::temp_dir()
+        .join(format!("part4-failures-{}-worker", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("nolatitude-40.xml");
+    std::fs::write(&file, xml).unwrap();
+    let path = file.to_str().unwrap();
+    for program in [
+        env!("CARGO_BIN_EXE_cothread"),
+        env!("CARGO_BIN_EXE_coprocess"),
+    ] {
+        let r = run(program, &[path], None);
+        assert_eq!(r.status.code(), Some(1), "{program}");
+        let line = one_error_line(&r.stderr);
+        assert!(line.ends_with("bus 40 has no <latitude>"), "{line}");
+        // Every bus before the bad one was printed, in order.
+        let ids: Vec<&str> = r
+            .stdout
+            .lines()
+            .map(|l| l.split(',').nth(1).unwrap())
+            .collect();
+        let expected: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+        assert_eq!(ids, expected, "{program}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn no_child_is_left_behind() {
+    // The children inherit this variable: after coprocess has ended, no
+    // process may still carry it.
+    let mark = format!("PART4_TEST_MARK=no-child-left-{}", std::process::id());
+    let (key, value) = mark.split_once('=').unwrap();
+    for args in [
+        vec!["/nonexistent.xml"],
+        vec!["part3_events/tests/data/notxml.txt"],
+        vec!["part3_events/tests/data/nolatitude.xml"],
+        vec!["--child", "false"],
+        vec!["--child", "true"],
+    ] {
+        let r = common::run_with_env(
+            env!("CARGO_BIN_EXE_coprocess"),
+            &args,
+            None,
+            &[(key, value)],
+        );
+        assert_eq!(r.status.code(), Some(1), "{args:?}");
+        assert_eq!(marked(&mark), 0, "{args:?}: a child is still running");
+    }
+    // A child that takes its time after the end of its input is waited
+    // for: when coprocess ends, the child has ended.
+    let slow = script("slow", "cat >/dev/null; sleep 1; echo done");
+    let r = common::run_with_env(
+        env!("CARGO_BIN_EXE_coprocess"),
+        &["--child", slow.to_str().unwrap()],
+        None,
+        &[(key, value)],
+    );
+    assert!(r.status.success(), "{}", r.stderr);
+    assert_eq!(
+        r.stdout, "done\n",
+        "the child's last line came before the end"
+    );
+    assert_eq!(marked(&mark), 0, "the slow child is still running");
+}
+
+/// How many running processes carry `mark` in their environment.
+fn marked(mark: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            let environ =
+                std::fs::read(e.path().join("environ")).unwrap_or_default();
+            environ.split(|&b| b == 0).any(|v| v == mark.as_bytes())
+        })
+        .count()
+}
