@@ -102,7 +102,8 @@ where
         line.clear();
         number += 1;
         let at = |problem| RecvError::at(number, problem);
-        if input.read_line(&mut line).map_err(|e| at(e.to_string()))? == 0 {
+        if input.read_line(&mut line).map_err(|e| unreadable(number, e))? == 0
+        {
             break; // the end of the input: the writer closed the pipe
         }
         if line.trim().is_empty() {
@@ -123,10 +124,29 @@ where
 fn json(line: u64, error: &serde_json::Error) -> RecvError {
     let full = error.to_string();
     let place = format!(" at line {} column {}", error.line(), error.column());
+    let mut problem = full.strip_suffix(&place).unwrap_or(&full).to_owned();
+    if line == 1 && error.is_syntax() {
+        problem.push_str(" (is this a file of JSON lines, as sendto writes?)");
+    }
     RecvError {
         line,
         column: Some(error.column() as u64),
-        problem: full.strip_suffix(&place).unwrap_or(&full).to_owned(),
+        problem,
+        unreadable: false,
+    }
+}
+
+/// An input that cannot be read (or is not text) at `line`.
+fn unreadable(line: u64, error: io::Error) -> RecvError {
+    if error.kind() == io::ErrorKind::InvalidData {
+        RecvError::at(line, "this is not UTF-8 text".into())
+    } else {
+        RecvError {
+            line,
+            column: None,
+            problem: error.to_string(),
+            unreadable: true,
+        }
     }
 }
 
@@ -140,6 +160,8 @@ pub struct RecvError {
     pub column: Option<u64>,
     /// What went wrong there.
     pub problem: String,
+    /// Whether the input could not be read at all (from that line on).
+    pub unreadable: bool,
 }
 
 impl RecvError {
@@ -148,12 +170,16 @@ impl RecvError {
             line,
             column: None,
             problem,
+            unreadable: false,
         }
     }
 
     /// The error as one line naming the input: `<stdin>:2:7: expected
     /// `:``, or `buses.jsonl:3: bus 1485 has no <latitude>`.
     pub fn in_input(&self, input: &str) -> String {
+        if self.unreadable {
+            return format!("cannot read {input}: {}", self.problem);
+        }
         match self.column {
             Some(c) => format!("{input}:{}:{c}: {}", self.line, self.problem),
             None => format!("{input}:{}: {}", self.line, self.problem),
@@ -163,6 +189,10 @@ impl RecvError {
 
 impl fmt::Display for RecvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.unreadable {
+            write!(f, "cannot read line {}: {}", self.line, self.problem)?;
+            return Ok(());
+        }
         write!(f, "line {}", self.line)?;
         if let Some(c) = self.column {
             write!(f, ", column {c}")?;
