@@ -35,6 +35,7 @@ pub fn busproc(input: impl BufRead) -> Result<u64, RecvError> {
 }
 // ANCHOR_END: busproc
 
+// ANCHOR: child_mode
 /// If this process was started as busproc (its first argument is
 /// [`AS_BUSPROC`]), runs [`busproc`] on standard input and exits: status
 /// 0, or 1 after one line on standard error. Otherwise returns at once.
@@ -59,6 +60,7 @@ pub fn busproc_child_if_asked() {
     };
     std::process::exit(code);
 }
+// ANCHOR_END: child_mode
 
 /// The command that starts this very program as busproc.
 pub fn busproc_command() -> Result<Command, ChildError> {

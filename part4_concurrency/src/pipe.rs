@@ -102,7 +102,10 @@ where
         line.clear();
         number += 1;
         let at = |problem| RecvError::at(number, problem);
-        if input.read_line(&mut line).map_err(|e| unreadable(number, e))? == 0
+        if input
+            .read_line(&mut line)
+            .map_err(|e| unreadable(number, e))?
+            == 0
         {
             break; // the end of the input: the writer closed the pipe
         }

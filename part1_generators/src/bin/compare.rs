@@ -80,7 +80,18 @@ const LESSONS: &[Lesson] = &[
         args: &["{dir}/allroutes.xml"],
         first_lines: None,
     },
-    // Part 4
+    // Part 4: the same 16 lines as buses, through a thread and through a
+    // child process. (coprocess.py starts `python busproc.py`.)
+    Lesson {
+        name: "cothread",
+        args: &["{dir}/allroutes.xml"],
+        first_lines: None,
+    },
+    Lesson {
+        name: "coprocess",
+        args: &["{dir}/allroutes.xml"],
+        first_lines: None,
+    },
     // Part 7
     // Part 8
     // Part 9

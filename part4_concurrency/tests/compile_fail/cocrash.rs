@@ -8,6 +8,7 @@ use std::thread;
 use part1_generators::Target;
 use part2_pipelines::printer;
 
+// ANCHOR: main
 fn main() {
     // Python: p = printer(), shared by two threads. The usual way to
     // share a value between threads, Arc<Mutex<..>>, is not enough: the
@@ -19,3 +20,4 @@ fn main() {
     p.lock().unwrap().send("bar".into()).ok();
     foo.join().ok();
 }
+// ANCHOR_END: main
