@@ -7,13 +7,13 @@
 //!
 //! ## Map of the crate
 //!
-//! | module       | what                                                     | lesson    |
-//! |--------------|----------------------------------------------------------|-----------|
-//! | [`threaded`] | a stage that hands its items to a worker thread           | cothread, cocrash |
-//! | [`pipe`]     | [`sendto`]: items down a pipe as JSON lines; [`recvfrom`]: back | coprocess, busproc |
-//! | [`child`]    | a child process: started, waited for, its failure said    | coprocess |
-//! | [`busproc`]  | the child's program, run by `busproc` and by `coprocess` itself | busproc, coprocess |
-//! | [`cause`]    | an error without its wrappings                            |           |
+//! | module           | what                                             | lesson    |
+//! |------------------|--------------------------------------------------|-----------|
+//! | [`mod@threaded`] | a stage that hands its items to a worker thread   | cothread, cocrash |
+//! | [`pipe`]         | [`sendto`]: items down a pipe as JSON lines; [`recvfrom`]: back | coprocess, busproc |
+//! | [`child`]        | a child process: started, waited for, its failure said | coprocess |
+//! | [`mod@busproc`]  | the child's program, run by `busproc` and by `coprocess` itself | busproc, coprocess |
+//! | [`mod@cause`]    | an error without its wrappings                    |           |
 //!
 //! `boundaries` times the same pipeline with no boundary, with a thread
 //! and with a process in the middle.
