@@ -302,17 +302,23 @@ pub struct Ready {
     pub write: Vec<RawFd>,
 }
 
-/// One watched descriptor: the source, kept alive while watched, and what
-/// the waiters want.
+/// One registered descriptor: its source, which the poller holds so
+/// that it stays open while registered, and the waits armed on it.
 struct Watch {
     source: Rc<dyn AsFd>,
     read: bool,
     write: bool,
+    /// Listed in `IoPoller::idle`.
+    idle: bool,
 }
 
 impl Watch {
     fn event(&self, fd: RawFd) -> Event {
         Event::new(key(fd), self.read, self.write)
+    }
+
+    fn waits(&self) -> usize {
+        usize::from(self.read) + usize::from(self.write)
     }
 }
 
@@ -330,16 +336,23 @@ fn key(fd: RawFd) -> usize {
 /// course's scheduler uses `select()`: a task asks to wait, is woken once,
 /// and asks again if it needs to.
 ///
-/// While a descriptor is watched the poller holds a reference to its
-/// source (an `Rc`), so the socket cannot be closed under the operating
-/// system's watch (the `polling` crate requires a source to be removed
-/// before it is closed). Python's `ReadWait(sock)` also holds a reference
-/// to the socket.
+/// The poller holds a reference to each source it has watched (an `Rc`):
+/// the `polling` crate requires a source to be removed from the poller
+/// before it is closed, and while the poller holds it, it cannot close.
+/// Python's `ReadWait(sock)` also holds a reference to the socket. The
+/// registration is kept between waits, so that waiting again costs one
+/// system call, not two; once the poller holds the only reference left
+/// (its owner dropped the socket), the next `wait` removes the
+/// registration and lets go, which closes the socket.
 pub struct IoPoller {
     // Created on first use, so that making a scheduler cannot fail.
     poller: Option<Poller>,
     events: Events,
     watched: HashMap<RawFd, Watch>,
+    /// Registered descriptors with no wait armed: maybe no longer used.
+    idle: Vec<RawFd>,
+    /// Waits armed, for reading and for writing.
+    waits: usize,
 }
 // ANCHOR_END: iopoller
 
@@ -349,6 +362,8 @@ impl Default for IoPoller {
             poller: None,
             events: Events::new(),
             watched: HashMap::new(),
+            idle: Vec::new(),
+            waits: 0,
         }
     }
 }
@@ -359,18 +374,18 @@ impl IoPoller {
         IoPoller::default()
     }
 
-    /// Whether nothing is being waited for.
+    /// Whether no wait is armed.
     pub fn is_empty(&self) -> bool {
-        self.watched.is_empty()
+        self.waits == 0
     }
 
-    /// How many descriptors are being waited on.
+    /// How many waits are armed.
     pub fn len(&self) -> usize {
-        self.watched.len()
+        self.waits
     }
 
     /// Starts waiting until `source` is ready for `interest`, and returns
-    /// its descriptor (the key [`IoPoller::wait`] will report).
+    /// its descriptor (what [`IoPoller::wait`] will report).
     ///
     /// Waiting to read and to write at once is fine; waiting twice for
     /// the same thing on one descriptor is an error (`AlreadyExists`):
@@ -385,78 +400,87 @@ impl IoPoller {
             Some(ref poller) => poller,
             None => self.poller.insert(Poller::new()?),
         };
-        match self.watched.get_mut(&fd) {
-            Some(watch) => {
-                let wanted = match interest {
-                    Interest::Read => &mut watch.read,
-                    Interest::Write => &mut watch.write,
-                };
-                if *wanted {
-                    return Err(io::Error::new(
-                        io::ErrorKind::AlreadyExists,
-                        format!(
-                            "descriptor {fd} is already waited on for {interest:?}"
-                        ),
-                    ));
-                }
-                *wanted = true;
-                let event = watch.event(fd);
-                if let Err(e) = poller.modify(watch.source.as_fd(), event) {
-                    match interest {
-                        Interest::Read => watch.read = false,
-                        Interest::Write => watch.write = false,
-                    }
-                    return Err(e);
-                }
+        if let Some(watch) = self.watched.get_mut(&fd) {
+            // Registered already, and held open by us since: the same
+            // socket. Arm the wait (one-shot: one report, then disarmed).
+            let wanted = match interest {
+                Interest::Read => &mut watch.read,
+                Interest::Write => &mut watch.write,
+            };
+            if *wanted {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("descriptor {fd} already has a {interest:?} wait"),
+                ));
             }
-            None => {
-                let watch = Watch {
-                    source,
-                    read: interest == Interest::Read,
-                    write: interest == Interest::Write,
-                };
-                // SAFETY: `polling` requires the source to be deleted from
-                // the poller before it is closed. We keep a reference to
-                // it (`watch.source`) until after we delete it: when its
-                // wait ends (`wait`), is cancelled (`cancel`), or the
-                // poller is dropped (`Drop`). While we hold that `Rc`, the
-                // socket cannot be dropped, so its descriptor stays open.
-                #[allow(unsafe_code)]
-                unsafe {
-                    poller.add(&watch.source.as_fd(), watch.event(fd))?;
+            *wanted = true;
+            if let Err(e) = poller.modify(watch.source.as_fd(), watch.event(fd))
+            {
+                match interest {
+                    Interest::Read => watch.read = false,
+                    Interest::Write => watch.write = false,
                 }
-                self.watched.insert(fd, watch);
+                return Err(e);
             }
+        } else {
+            let watch = Watch {
+                source,
+                read: interest == Interest::Read,
+                write: interest == Interest::Write,
+                idle: false,
+            };
+            // SAFETY: `polling` requires the source to be deleted from
+            // the poller before it is closed. The poller keeps a reference
+            // to it (`watch.source`) and drops that reference only after
+            // deleting it (`release_idle`, `Drop`); while the reference
+            // lives, the socket cannot be dropped, so it stays open.
+            #[allow(unsafe_code)]
+            unsafe {
+                poller.add(&watch.source.as_fd(), watch.event(fd))?;
+            }
+            self.watched.insert(fd, watch);
         }
+        self.waits += 1;
         Ok(fd)
     }
 
     /// Stops the wait of `fd` for `interest`, if there is one (the waiting
-    /// task was killed). Once a descriptor has no wait left, the poller
-    /// lets go of it.
+    /// task was killed).
     pub fn cancel(&mut self, fd: RawFd, interest: Interest) {
-        if let Some(watch) = self.watched.get_mut(&fd) {
-            match interest {
-                Interest::Read => watch.read = false,
-                Interest::Write => watch.write = false,
-            }
-            self.rearm_or_forget(fd);
+        let (Some(poller), Some(watch)) =
+            (&self.poller, self.watched.get_mut(&fd))
+        else {
+            return;
+        };
+        let armed = match interest {
+            Interest::Read => &mut watch.read,
+            Interest::Write => &mut watch.write,
+        };
+        if !std::mem::replace(armed, false) {
+            return;
+        }
+        self.waits -= 1;
+        // Re-arm what is left, or nothing: the wait must not fire.
+        let _ = poller.modify(watch.source.as_fd(), watch.event(fd));
+        if watch.waits() == 0 && !watch.idle {
+            watch.idle = true;
+            self.idle.push(fd);
         }
     }
 
     // ANCHOR: wait
-    /// Waits until at least one watched descriptor is ready, or `timeout`
-    /// passes (`None`: no limit; zero: just look). Returns those whose
-    /// waits are over; the others go on waiting.
+    /// Waits until at least one armed wait's descriptor is ready, or
+    /// `timeout` passes (`None`: no limit; zero: just look). Returns the
+    /// waits that are over; the others stay armed.
     pub fn wait(&mut self, timeout: Option<Duration>) -> io::Result<Ready> {
         let mut ready = Ready::default();
+        self.release_idle();
         let Some(poller) = &self.poller else {
             return Ok(ready); // nothing was ever waited for
         };
         self.events.clear();
         poller.wait(&mut self.events, timeout)?;
-        let fired: Vec<Event> = self.events.iter().collect();
-        for event in fired {
+        for event in self.events.iter() {
             let Ok(fd) = RawFd::try_from(event.key) else {
                 continue;
             };
@@ -466,33 +490,59 @@ impl IoPoller {
             if watch.read && event.readable {
                 watch.read = false;
                 ready.read.push(fd);
+                self.waits -= 1;
             }
             if watch.write && event.writable {
                 watch.write = false;
                 ready.write.push(fd);
+                self.waits -= 1;
             }
-            // The poller reports a descriptor once ("one-shot"): watch it
-            // again for what is still awaited, or let it go.
-            self.rearm_or_forget(fd);
+            // One-shot: the report disarmed it all; re-arm the rest. If
+            // that fails, end those waits too: their tasks will retry.
+            if watch.waits() > 0
+                && poller
+                    .modify(watch.source.as_fd(), watch.event(fd))
+                    .is_err()
+            {
+                if std::mem::replace(&mut watch.read, false) {
+                    ready.read.push(fd);
+                    self.waits -= 1;
+                }
+                if std::mem::replace(&mut watch.write, false) {
+                    ready.write.push(fd);
+                    self.waits -= 1;
+                }
+            }
+            if watch.waits() == 0 && !watch.idle {
+                watch.idle = true;
+                self.idle.push(fd);
+            }
         }
         Ok(ready)
     }
     // ANCHOR_END: wait
 
-    fn rearm_or_forget(&mut self, fd: RawFd) {
-        let (Some(poller), Some(watch)) = (&self.poller, self.watched.get(&fd))
-        else {
+    /// Lets go of the idle descriptors nobody else holds any more: their
+    /// owners dropped them, so they can close now.
+    fn release_idle(&mut self) {
+        let Some(poller) = &self.poller else {
             return;
         };
-        if (watch.read || watch.write)
-            && poller.modify(watch.source.as_fd(), watch.event(fd)).is_ok()
-        {
-            return;
+        let idle = std::mem::take(&mut self.idle);
+        for fd in idle {
+            let Some(watch) = self.watched.get_mut(&fd) else {
+                continue;
+            };
+            if watch.waits() > 0 {
+                watch.idle = false; // armed again meanwhile
+            } else if Rc::strong_count(&watch.source) > 1 {
+                self.idle.push(fd); // still somebody's: keep it
+            } else {
+                // Delete first, then drop our reference (see `add`).
+                let _ = poller.delete(watch.source.as_fd());
+                self.watched.remove(&fd);
+            }
         }
-        // Delete before the `Rc` to the source is dropped (see `add`). A
-        // failure leaves nothing to undo: the descriptor is forgotten.
-        let _ = poller.delete(watch.source.as_fd());
-        self.watched.remove(&fd);
     }
 }
 
