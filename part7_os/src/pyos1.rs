@@ -10,6 +10,7 @@
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 use std::fmt;
 
+// ANCHOR: types
 /// A task's number (Python: `tid`).
 pub type TaskId = u32;
 
@@ -20,6 +21,7 @@ pub type Trap = ();
 /// has a `sendval` from step 1, always `None` until step 4 gives it a
 /// meaning; here it arrives with that meaning, in step 4.)
 pub type SendVal = ();
+// ANCHOR_END: types
 
 // ANCHOR: sys
 /// A task's way out: all a task's body holds. It is not the scheduler,

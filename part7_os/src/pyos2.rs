@@ -12,6 +12,7 @@ use corosensei::{Coroutine, CoroutineResult, Yielder};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
+// ANCHOR: types
 /// A task's number (Python: `tid`).
 pub type TaskId = u32;
 
@@ -22,6 +23,7 @@ pub type Trap = ();
 /// has a `sendval` from step 1, always `None` until step 4 gives it a
 /// meaning; here it arrives with that meaning, in step 4.)
 pub type SendVal = ();
+// ANCHOR_END: types
 
 // ANCHOR: sys
 /// A task's way out: all a task's body holds. It is not the scheduler,
@@ -99,6 +101,7 @@ impl Task {
 // ANCHOR_END: task
 
 // ANCHOR: scheduler
+// ANCHOR: fields
 /// Runs tasks in turn (Python: `class Scheduler`).
 ///
 /// Python's queue and task map both hold the task objects. A Rust value
@@ -110,6 +113,7 @@ pub struct Scheduler {
     /// The last id given out (Python: the class attribute `Task.taskid`).
     taskid: TaskId,
 }
+// ANCHOR_END: fields
 
 impl Scheduler {
     /// Creates a task that runs `target`, schedules it, and returns its
@@ -129,6 +133,7 @@ impl Scheduler {
         self.ready.push_back(tid);
     }
 
+    // ANCHOR: mainloop
     /// Runs the ready tasks in turn, until none is ready.
     pub fn mainloop(&mut self) -> Result<(), StopIteration> {
         // Python: `while self.taskmap:` and `self.ready.get()`, which
@@ -140,5 +145,6 @@ impl Scheduler {
         }
         Ok(())
     }
+    // ANCHOR_END: mainloop
 }
 // ANCHOR_END: scheduler

@@ -11,6 +11,7 @@ use corosensei::{Coroutine, CoroutineResult, Yielder};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
+// ANCHOR: types
 /// A task's number (Python: `tid`).
 pub type TaskId = u32;
 
@@ -21,6 +22,7 @@ pub type Trap = ();
 /// has a `sendval` from step 1, always `None` until step 4 gives it a
 /// meaning; here it arrives with that meaning, in step 4.)
 pub type SendVal = ();
+// ANCHOR_END: types
 
 // ANCHOR: sys
 /// A task's way out: all a task's body holds. It is not the scheduler,
@@ -98,6 +100,7 @@ impl Task {
 // ANCHOR_END: task
 
 // ANCHOR: scheduler
+// ANCHOR: fields
 /// Runs tasks in turn (Python: `class Scheduler`).
 ///
 /// Python's queue and task map both hold the task objects. A Rust value
@@ -109,6 +112,7 @@ pub struct Scheduler {
     /// The last id given out (Python: the class attribute `Task.taskid`).
     taskid: TaskId,
 }
+// ANCHOR_END: fields
 
 impl Scheduler {
     /// Creates a task that runs `target`, schedules it, and returns its
@@ -123,17 +127,20 @@ impl Scheduler {
         tid
     }
 
+    // ANCHOR: exit
     /// Ends a task: forgets it, which drops its coroutine.
     pub fn exit(&mut self, tid: TaskId) {
         println!("Task {tid} terminated");
         self.taskmap.remove(&tid);
     }
+    // ANCHOR_END: exit
 
     /// Puts a task at the end of the ready queue.
     pub fn schedule(&mut self, tid: TaskId) {
         self.ready.push_back(tid);
     }
 
+    // ANCHOR: mainloop
     /// Runs the ready tasks in turn, until none is ready.
     pub fn mainloop(&mut self) {
         // Python: `while self.taskmap:` and `self.ready.get()`, which
@@ -146,5 +153,6 @@ impl Scheduler {
             }
         }
     }
+    // ANCHOR_END: mainloop
 }
 // ANCHOR_END: scheduler

@@ -13,6 +13,7 @@ use std::any::Any;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
+// ANCHOR: types
 /// A task's number (Python: `tid`).
 pub type TaskId = u32;
 
@@ -28,6 +29,7 @@ pub type SendVal = Option<Box<dyn Any>>;
 /// the calling task, which returns the task's answer. Its type is erased
 /// here; [`Sys::call`] gives it back to the task.
 pub type SysCall = Box<dyn FnOnce(TaskId, &mut Scheduler) -> Box<dyn Any>>;
+// ANCHOR_END: types
 
 // ANCHOR: sys
 /// A task's way out: all a task's body holds. It is not the scheduler,
@@ -123,6 +125,7 @@ impl Task {
 // ANCHOR_END: task
 
 // ANCHOR: scheduler
+// ANCHOR: fields
 /// Runs tasks in turn (Python: `class Scheduler`).
 ///
 /// Python's queue and task map both hold the task objects. A Rust value
@@ -136,6 +139,7 @@ pub struct Scheduler {
     /// Tasks waiting for other tasks to exit, by the id they wait for.
     exit_waiting: HashMap<TaskId, Vec<TaskId>>,
 }
+// ANCHOR_END: fields
 
 impl Scheduler {
     /// Creates a task that runs `target`, schedules it, and returns its
@@ -150,6 +154,7 @@ impl Scheduler {
         tid
     }
 
+    // ANCHOR: exit
     /// Ends a task: forgets it, which drops its coroutine.
     pub fn exit(&mut self, tid: TaskId) {
         println!("Task {tid} terminated");
@@ -159,7 +164,9 @@ impl Scheduler {
             self.schedule(waiting);
         }
     }
+    // ANCHOR_END: exit
 
+    // ANCHOR: waitforexit
     /// Parks `task` until task `waittid` exits; false (and `task` is not
     /// parked) if there is no such task.
     pub fn waitforexit(&mut self, task: TaskId, waittid: TaskId) -> bool {
@@ -170,12 +177,14 @@ impl Scheduler {
             false
         }
     }
+    // ANCHOR_END: waitforexit
 
     /// Puts a task at the end of the ready queue.
     pub fn schedule(&mut self, tid: TaskId) {
         self.ready.push_back(tid);
     }
 
+    // ANCHOR: mainloop
     /// Runs the ready tasks in turn, until none is ready.
     pub fn mainloop(&mut self) {
         // Python: `while self.taskmap:` and `self.ready.get()`, which
@@ -198,6 +207,7 @@ impl Scheduler {
             }
         }
     }
+    // ANCHOR_END: mainloop
 }
 // ANCHOR_END: scheduler
 

@@ -20,6 +20,7 @@ use std::os::fd::{AsFd, RawFd};
 use std::rc::Rc;
 use std::time::Duration;
 
+// ANCHOR: types
 /// A task's number (Python: `tid`).
 pub type TaskId = u32;
 
@@ -35,6 +36,7 @@ pub type SendVal = Option<Box<dyn Any>>;
 /// the calling task, which returns the task's answer. Its type is erased
 /// here; [`Sys::call`] gives it back to the task.
 pub type SysCall = Box<dyn FnOnce(TaskId, &mut Scheduler) -> Box<dyn Any>>;
+// ANCHOR_END: types
 
 // ANCHOR: sys
 /// A task's way out: all a task's body holds. It is not the scheduler,
@@ -130,6 +132,7 @@ impl Task {
 // ANCHOR_END: task
 
 // ANCHOR: scheduler
+// ANCHOR: fields
 /// Runs tasks in turn (Python: `class Scheduler`).
 ///
 /// Python's queue and task map both hold the task objects. A Rust value
@@ -149,6 +152,7 @@ pub struct Scheduler {
     /// The descriptors being waited on (what Python hands `select()`).
     poller: IoPoller,
 }
+// ANCHOR_END: fields
 
 impl Scheduler {
     /// Creates a task that runs `target`, schedules it, and returns its
@@ -163,6 +167,7 @@ impl Scheduler {
         tid
     }
 
+    // ANCHOR: exit
     /// Ends a task: forgets it, which drops its coroutine.
     pub fn exit(&mut self, tid: TaskId) {
         println!("Task {tid} terminated");
@@ -174,7 +179,9 @@ impl Scheduler {
             self.schedule(waiting);
         }
     }
+    // ANCHOR_END: exit
 
+    // ANCHOR: waitforexit
     /// Parks `task` until task `waittid` exits; false (and `task` is not
     /// parked) if there is no such task.
     pub fn waitforexit(&mut self, task: TaskId, waittid: TaskId) -> bool {
@@ -185,6 +192,7 @@ impl Scheduler {
             false
         }
     }
+    // ANCHOR_END: waitforexit
 
     // ANCHOR: iowaiting
     /// Parks `task` until `f` can be read.
@@ -254,6 +262,7 @@ impl Scheduler {
         self.ready.push_back(tid);
     }
 
+    // ANCHOR: mainloop
     /// Runs the ready tasks in turn, until none is ready.
     pub fn mainloop(&mut self) {
         self.new(iotask);
@@ -277,6 +286,7 @@ impl Scheduler {
             }
         }
     }
+    // ANCHOR_END: mainloop
 }
 // ANCHOR_END: scheduler
 

@@ -112,7 +112,7 @@ fn rough_client(addr: SocketAddr, seed: u64) {
     let part = rng.random_range(1..=256 * 1024);
     // The server may reset us first: that is fine, we are leaving anyway.
     let _ = stream.write_all(&data[..part]);
-    if seed % 2 == 0 {
+    if seed.is_multiple_of(2) {
         socket2::SockRef::from(&stream)
             .set_linger(Some(Duration::ZERO))
             .unwrap();
