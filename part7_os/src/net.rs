@@ -574,9 +574,100 @@ impl Stop {
         self.0.load(Ordering::SeqCst)
     }
 
-    /// Asks the server listening at `addr` to stop, and wakes it up.
-    pub fn request(&self, addr: SocketAddr) -> io::Result<()> {
+    /// Asks the server listening at `addr` to stop, and wakes it up with
+    /// a connection. (If the server notices the request before that
+    /// connection is made, the connection is refused or reset: no matter,
+    /// the server is stopping.)
+    pub fn request(&self, addr: SocketAddr) {
         self.0.store(true, Ordering::SeqCst);
-        TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map(drop)
+        let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(5));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixStream;
+
+    fn pair() -> (Rc<UnixStream>, UnixStream) {
+        let (a, b) = UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        b.set_nonblocking(true).unwrap();
+        (Rc::new(a), b)
+    }
+
+    const NOW: Option<Duration> = Some(Duration::ZERO);
+
+    #[test]
+    fn a_wait_ends_once_when_its_descriptor_is_ready() {
+        let (a, mut b) = pair();
+        let mut poller = IoPoller::new();
+        let fd = poller.add(a.clone(), Interest::Read).unwrap();
+        assert!(poller.wait(NOW).unwrap().read.is_empty());
+        b.write_all(b"x").unwrap();
+        assert_eq!(poller.wait(None).unwrap().read, [fd]);
+        assert!(poller.is_empty());
+        // One-shot: the unread byte is not reported again...
+        assert!(poller.wait(NOW).unwrap().read.is_empty());
+        // ...until someone waits again.
+        poller.add(a.clone(), Interest::Read).unwrap();
+        assert_eq!(poller.wait(NOW).unwrap().read, [fd]);
+    }
+
+    #[test]
+    fn one_descriptor_can_wait_to_read_and_to_write() {
+        let (a, mut b) = pair();
+        let mut poller = IoPoller::new();
+        let fd = poller.add(a.clone(), Interest::Read).unwrap();
+        poller.add(a.clone(), Interest::Write).unwrap();
+        assert_eq!(poller.len(), 2);
+        let ready = poller.wait(None).unwrap();
+        assert_eq!((ready.read.len(), ready.write), (0, vec![fd]));
+        b.write_all(b"x").unwrap();
+        assert_eq!(poller.wait(None).unwrap().read, [fd]);
+        assert!(poller.is_empty());
+    }
+
+    #[test]
+    fn waiting_twice_for_the_same_thing_is_an_error() {
+        let (a, _b) = pair();
+        let mut poller = IoPoller::new();
+        poller.add(a.clone(), Interest::Read).unwrap();
+        let err = poller.add(a.clone(), Interest::Read).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(poller.len(), 1);
+    }
+
+    #[test]
+    fn a_cancelled_wait_never_ends() {
+        let (a, mut b) = pair();
+        let mut poller = IoPoller::new();
+        let fd = poller.add(a.clone(), Interest::Read).unwrap();
+        poller.cancel(fd, Interest::Read);
+        assert!(poller.is_empty());
+        b.write_all(b"x").unwrap();
+        assert!(poller.wait(NOW).unwrap().read.is_empty());
+    }
+
+    #[test]
+    fn a_socket_its_owner_dropped_is_closed_at_the_next_wait() {
+        let (a, mut b) = pair();
+        let mut poller = IoPoller::new();
+        poller.add(a.clone(), Interest::Write).unwrap();
+        assert_eq!(poller.wait(None).unwrap().write.len(), 1);
+        drop(a); // the poller holds the last reference: still open
+        let mut buf = [0; 1];
+        let still_open = b.read(&mut buf).unwrap_err();
+        assert_eq!(still_open.kind(), io::ErrorKind::WouldBlock);
+        poller.wait(NOW).unwrap();
+        assert_eq!(b.read(&mut buf).unwrap(), 0, "closed: end of file");
+    }
+
+    #[test]
+    fn python_prints_addresses_as_tuples() {
+        let v4: SocketAddr = "127.0.0.1:50000".parse().unwrap();
+        assert_eq!(python_addr(v4), "('127.0.0.1', 50000)");
+        let v6: SocketAddr = "[::1]:50000".parse().unwrap();
+        assert_eq!(python_addr(v6), "('::1', 50000, 0, 0)");
     }
 }

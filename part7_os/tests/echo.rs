@@ -54,7 +54,7 @@ impl Server {
 
     /// Asks the server to stop; it must, once its clients have gone.
     fn stop(mut self) {
-        self.stop.request(self.addr).unwrap();
+        self.stop.request(self.addr);
         self.done
             .recv_timeout(PATIENCE)
             .expect("the server did not stop: a task was left behind");

@@ -5,7 +5,10 @@
 //! The open-file limit belongs to the whole process, so this test has a
 //! file (a test process) of its own, and makes its client sockets before
 //! it lowers the limit: connecting them then needs no new descriptor,
-//! while each connection the server accepts does.
+//! while each connection the server accepts does. (Linux only: it counts
+//! its descriptors in `/proc/self/fd`.)
+
+#![cfg(target_os = "linux")]
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -149,7 +152,7 @@ fn out_of_descriptors_the_server_turns_clients_away_and_lives_on() {
     assert_eq!(try_echo(&mut late), Outcome::Served, "after the shortage");
     drop(late);
 
-    stop.request(addr).unwrap();
+    stop.request(addr);
     done.recv_timeout(PATIENCE)
         .expect("the server did not stop");
     server.join().unwrap();
