@@ -58,6 +58,10 @@ pub struct ServerArgs {
     /// Port to listen on (0 picks a free one)
     #[arg(long, default_value_t = 45000)]
     pub port: u16,
+    /// Connections the kernel may queue before the server accepts them
+    #[arg(long, default_value_t = BACKLOG,
+          value_parser = clap::value_parser!(i32).range(1..=65535))]
+    pub backlog: i32,
 }
 
 impl ServerArgs {
@@ -68,13 +72,14 @@ impl ServerArgs {
 
     /// What every server program does first: raise the open-file limit
     /// (with a warning if it cannot), listen on `--host` and `--port`
-    /// with [`BACKLOG`], and say where on stderr, as
-    /// `PROGRAM: listening on ADDRESS` (the port chosen, for `--port 0`).
+    /// with `--backlog` ([`BACKLOG`] by default), and say where on stderr,
+    /// as `PROGRAM: listening on ADDRESS` (the port chosen, for `--port
+    /// 0`).
     pub fn open(&self, program: &str) -> io::Result<TcpListener> {
         if let Err(e) = raise_fd_limit() {
             eprintln!("{program}: cannot raise the open-file limit: {e}");
         }
-        let sock = self.listen(BACKLOG)?;
+        let sock = self.listen(self.backlog)?;
         eprintln!("{program}: listening on {}", sock.local_addr()?);
         Ok(sock)
     }
