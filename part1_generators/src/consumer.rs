@@ -191,6 +191,24 @@ impl<T: 'static> Consumer<T> {
     /// this returns `Ok(())`. If it does not, the body ends, its local
     /// values are dropped, and this returns
     /// [`CoroutineError::Raised`] with the error.
+    ///
+    /// ```
+    /// use part1_generators::{Consumer, CoroutineError, Target};
+    ///
+    /// let mut sum = Consumer::<i32>::new(|inbox| {
+    ///     let mut total = 0;
+    ///     while let Some(x) = inbox.recv() {
+    ///         total += x;
+    ///     }
+    ///     println!("total {total}");
+    ///     Ok(())
+    /// });
+    /// sum.send(1)?;
+    /// let err = sum.throw("bad input").unwrap_err();
+    /// assert_eq!(err.to_string(), "the coroutine raised: bad input");
+    /// assert!(matches!(sum.send(2), Err(CoroutineError::Finished)));
+    /// # Ok::<(), CoroutineError>(())
+    /// ```
     pub fn throw(
         &mut self,
         error: impl Into<Exception>,
@@ -277,6 +295,25 @@ impl<T> Drop for Consumer<T> {
 /// If a stage sends into a shared coroutine that is already running (a
 /// cycle in the pipeline), `send` returns [`CoroutineError::Running`]
 /// instead of re-entering it.
+///
+/// ```
+/// use part1_generators::{Consumer, CoroutineError, Shared, Target};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let seen = Rc::new(RefCell::new(Vec::new()));
+/// let log = Rc::clone(&seen);
+/// let printer = Shared::new(Consumer::<&str>::new(move |inbox| {
+///     while let Some(line) = inbox.recv() {
+///         log.borrow_mut().push(line);
+///     }
+///     Ok(())
+/// }));
+/// let (mut a, mut b) = (printer.clone(), printer);
+/// a.send("from a")?;
+/// b.send("from b")?;
+/// assert_eq!(*seen.borrow(), ["from a", "from b"]);
+/// # Ok::<(), CoroutineError>(())
+/// ```
 pub struct Shared<X: ?Sized>(Rc<RefCell<X>>);
 
 impl<X> Shared<X> {

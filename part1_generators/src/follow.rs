@@ -39,6 +39,34 @@ pub enum Wait {
 /// The polling interval of the Python original, and of the fallback.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(100);
 
+/// The command-line options of every lesson that follows the log.
+#[derive(clap::Args, Debug)]
+pub struct LogArgs {
+    /// The file to follow [default: data/access-log in the workspace]
+    pub file: Option<PathBuf>,
+    /// Look for changes every 100 ms instead of waiting for notifications
+    #[arg(long)]
+    pub poll: bool,
+}
+
+impl LogArgs {
+    /// The file to follow.
+    pub fn path(&self) -> PathBuf {
+        self.file
+            .clone()
+            .unwrap_or_else(|| crate::data_path("access-log"))
+    }
+
+    /// How to wait for it to change.
+    pub fn wait(&self) -> Wait {
+        if self.poll {
+            Wait::Poll(POLL_INTERVAL)
+        } else {
+            Wait::Notify
+        }
+    }
+}
+
 // ANCHOR: follow
 /// Follows the file at `path` from its current end, yielding each line
 /// appended to it from now on (without its line ending).
@@ -152,7 +180,12 @@ struct Tail {
 impl Tail {
     fn open_at_end(path: &Path) -> io::Result<Tail> {
         let context = |e: io::Error| {
-            let msg = format!("cannot follow {}: {e}", path.display());
+            let mut msg = format!("cannot follow {}: {e}", path.display());
+            if e.kind() == io::ErrorKind::NotFound
+                && path.ends_with("access-log")
+            {
+                msg.push_str(" (start `cargo run --bin logsim` to write it)");
+            }
             io::Error::new(e.kind(), msg)
         };
         let file = File::open(path).map_err(context)?;

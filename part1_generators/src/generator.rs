@@ -60,6 +60,25 @@ impl<T: 'static, S: 'static> Generator<T, S> {
     /// Returns `None` once the body has finished. A value sent before the
     /// first value was produced has no `yield_` waiting for it and is
     /// dropped (Python refuses it with a `TypeError`).
+    ///
+    /// ```
+    /// use part1_generators::Generator;
+    ///
+    /// // A running total that can be reset.
+    /// let mut total: Generator<i32, i32> = Generator::new(|co| {
+    ///     let mut sum = 0;
+    ///     loop {
+    ///         match co.yield_(sum) {
+    ///             Some(reset) => sum = reset,
+    ///             None => sum += 1,
+    ///         }
+    ///     }
+    /// });
+    /// assert_eq!(total.next(), Some(0));
+    /// assert_eq!(total.next(), Some(1));
+    /// assert_eq!(total.send(10), Some(10));
+    /// assert_eq!(total.next(), Some(11));
+    /// ```
     pub fn send(&mut self, value: S) -> Option<T> {
         self.resume(Some(value))
     }

@@ -2,15 +2,17 @@
 //! reported, and how `lesson | head` ends quietly.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The path of `name` in the workspace's `data/` folder.
 ///
 /// The folder is found from this crate's location at build time, so a
 /// lesson works from any current directory.
 pub fn data_path(name: &str) -> PathBuf {
-    let crate_dir = env!("CARGO_MANIFEST_DIR");
-    PathBuf::from(crate_dir).join("..").join("data").join(name)
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The crate sits in the workspace's root folder.
+    let root = crate_dir.parent().unwrap_or(crate_dir);
+    root.join("data").join(name)
 }
 
 /// A lesson's error: one line for the reader, then a non-zero exit.

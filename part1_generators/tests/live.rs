@@ -3,7 +3,7 @@
 //! every matching line) must come out once, in order, and nothing else.
 //! Every wait is bounded; every process is killed when its test ends.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -93,13 +93,19 @@ fn pipeline_prints_every_python_line_once_in_order() {
     assert_eq!(printed, expected);
 }
 
-#[test]
-fn follow_waits_for_the_end_of_a_half_written_line() {
-    let scratch = Scratch::new("partial");
+/// `follow` running, and watching, on a new empty log.
+fn follow_empty_log() -> (Scratch, PathBuf, Running) {
+    let scratch = Scratch::new("follow");
     let log = scratch.path("access-log");
     std::fs::write(&log, "").unwrap();
     let follow = Running::start(Path::new(FOLLOW), &[log.to_str().unwrap()]);
-    assert!(follow.sync(&log, "", deadline(10)));
+    assert!(follow.sync(&log, "", deadline(10)), "follow never started");
+    (scratch, log, follow)
+}
+
+#[test]
+fn follow_waits_for_the_end_of_a_half_written_line() {
+    let (_scratch, log, follow) = follow_empty_log();
     append(&log, "GET /python/gen");
     assert_eq!(
         follow.lines_during(Duration::from_millis(500)),
@@ -112,11 +118,7 @@ fn follow_waits_for_the_end_of_a_half_written_line() {
 
 #[test]
 fn follow_starts_over_when_the_log_is_truncated() {
-    let scratch = Scratch::new("truncate");
-    let log = scratch.path("access-log");
-    std::fs::write(&log, "").unwrap();
-    let follow = Running::start(Path::new(FOLLOW), &[log.to_str().unwrap()]);
-    assert!(follow.sync(&log, "", deadline(10)));
+    let (_scratch, log, follow) = follow_empty_log();
     append(&log, "one line before the restart, long enough to matter\n");
     assert_eq!(follow.take_lines(1, deadline(10)).len(), 1);
     // logsim restarting: it empties the file and writes afresh.

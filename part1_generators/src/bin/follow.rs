@@ -14,32 +14,22 @@
 //! operating system reports a change (`--poll` makes it look every
 //! 100 ms instead, like the original).
 
-use std::path::PathBuf;
-
 use clap::Parser;
-use part1_generators::follow::{POLL_INTERVAL, Wait, follow_with};
-use part1_generators::{Fail, data_path};
+use part1_generators::Fail;
+use part1_generators::follow::{LogArgs, follow_with};
 
 /// Prints each line appended to a file, as it is appended (`tail -f`).
 #[derive(Parser)]
 #[command(name = "follow")]
 struct Args {
-    /// The file to follow [default: data/access-log in the workspace]
-    file: Option<PathBuf>,
-    /// Look for changes every 100 ms instead of waiting for notifications
-    #[arg(long)]
-    poll: bool,
+    #[command(flatten)]
+    log: LogArgs,
 }
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let path = args.file.unwrap_or_else(|| data_path("access-log"));
-    let wait = if args.poll {
-        Wait::Poll(POLL_INTERVAL)
-    } else {
-        Wait::Notify
-    };
+    let (path, wait) = (args.log.path(), args.log.wait());
     // ANCHOR: main
     for line in follow_with(&path, wait)? {
         println!("{line}");

@@ -52,7 +52,17 @@ fn non_negative(text: &str) -> Result<f64, String> {
 
 fn main() -> Result<(), Fail> {
     let args = Args::parse();
-    let path = args.output.unwrap_or_else(|| data_path("access-log"));
+    let path = match args.output {
+        Some(path) => path,
+        None => {
+            // The workspace's data folder may not exist yet.
+            let path = data_path("access-log");
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            path
+        }
+    };
     let mut file = OpenOptions::new()
         .create(true)
         .write(true)

@@ -7,21 +7,16 @@
 //! Run `cargo run --bin logsim` in one terminal, then `cargo run --bin
 //! pipeline` in another: only the requests mentioning python appear.
 
-use std::path::PathBuf;
-
 use clap::Parser;
-use part1_generators::follow::{POLL_INTERVAL, Wait, follow_with};
-use part1_generators::{Fail, Generator, data_path};
+use part1_generators::follow::{LogArgs, follow_with};
+use part1_generators::{Fail, Generator};
 
 /// Prints the lines appended to a file that contain "python".
 #[derive(Parser)]
 #[command(name = "pipeline")]
 struct Args {
-    /// The file to follow [default: data/access-log in the workspace]
-    file: Option<PathBuf>,
-    /// Look for changes every 100 ms instead of waiting for notifications
-    #[arg(long)]
-    poll: bool,
+    #[command(flatten)]
+    log: LogArgs,
 }
 
 // ANCHOR: grep
@@ -44,12 +39,7 @@ fn grep(
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let path = args.file.unwrap_or_else(|| data_path("access-log"));
-    let wait = if args.poll {
-        Wait::Poll(POLL_INTERVAL)
-    } else {
-        Wait::Notify
-    };
+    let (path, wait) = (args.log.path(), args.log.wait());
     // ANCHOR: main
     // Set up a processing pipe: tail -f | grep python
     let loglines = follow_with(&path, wait)?;

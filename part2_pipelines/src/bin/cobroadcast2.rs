@@ -14,33 +14,23 @@
 //! Run `cargo run --bin logsim` in one terminal, then `cargo run --bin
 //! cobroadcast2` in another. The output is the same as cobroadcast's.
 
-use std::path::PathBuf;
-
 use clap::Parser;
-use part1_generators::follow::{POLL_INTERVAL, Wait};
-use part1_generators::{Fail, Shared, data_path};
+use part1_generators::follow::LogArgs;
+use part1_generators::{Fail, Shared};
 use part2_pipelines::{broadcast, follow, grep, printer};
 
 /// Broadcasts a followed file to three greps sharing one printer.
 #[derive(Parser)]
 #[command(name = "cobroadcast2")]
 struct Args {
-    /// The file to follow [default: data/access-log in the workspace]
-    file: Option<PathBuf>,
-    /// Look for changes every 100 ms instead of waiting for notifications
-    #[arg(long)]
-    poll: bool,
+    #[command(flatten)]
+    log: LogArgs,
 }
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let path = args.file.unwrap_or_else(|| data_path("access-log"));
-    let wait = if args.poll {
-        Wait::Poll(POLL_INTERVAL)
-    } else {
-        Wait::Notify
-    };
+    let (path, wait) = (args.log.path(), args.log.wait());
     // ANCHOR: main
     let p = Shared::new(printer::<String>());
     follow(

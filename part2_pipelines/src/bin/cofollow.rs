@@ -9,33 +9,23 @@
 //! cofollow` in another: every new log line is printed. Another file:
 //! `cargo run --bin cofollow -- FILE`.
 
-use std::path::PathBuf;
-
 use clap::Parser;
-use part1_generators::follow::{POLL_INTERVAL, Wait};
-use part1_generators::{Fail, data_path};
+use part1_generators::Fail;
+use part1_generators::follow::LogArgs;
 use part2_pipelines::{follow, printer};
 
 /// Prints each line appended to a file: follow -> printer.
 #[derive(Parser)]
 #[command(name = "cofollow")]
 struct Args {
-    /// The file to follow [default: data/access-log in the workspace]
-    file: Option<PathBuf>,
-    /// Look for changes every 100 ms instead of waiting for notifications
-    #[arg(long)]
-    poll: bool,
+    #[command(flatten)]
+    log: LogArgs,
 }
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let path = args.file.unwrap_or_else(|| data_path("access-log"));
-    let wait = if args.poll {
-        Wait::Poll(POLL_INTERVAL)
-    } else {
-        Wait::Notify
-    };
+    let (path, wait) = (args.log.path(), args.log.wait());
     // ANCHOR: main
     follow(&path, wait, printer::<String>())?;
     // ANCHOR_END: main
