@@ -93,6 +93,17 @@ const LESSONS: &[Lesson] = &[
         first_lines: None,
     },
     // Part 7
+    lesson("pyos1"),
+    Lesson {
+        name: "pyos2",
+        args: &[],
+        first_lines: Some(20),
+    },
+    lesson("taskcrash"),
+    lesson("pyos3"),
+    lesson("pyos4"),
+    lesson("pyos5"),
+    lesson("pyos6"),
     // Part 8
     // Part 9
 ];
