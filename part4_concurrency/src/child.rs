@@ -8,8 +8,8 @@
 //!
 //! - it exited with status 0: all is well;
 //! - it failed: `busproc failed: <what it wrote on its standard error>`
-//!   (its standard error is read by the parent, so the reader sees one
-//!   line, not two);
+//!   (its standard error goes to a file the parent reads once the child
+//!   has ended, so the reader sees one line, not two);
 //! - it was killed by a signal: `busproc was killed by signal 9 (SIGKILL)`;
 //! - it stopped reading before the end: the parent's next write fails
 //!   with "broken pipe", said as `busproc stopped reading its input`.
@@ -18,11 +18,10 @@
 //! and waits for it: no child is ever left running or unreaped.
 
 use std::fmt;
-use std::io::{self, Read, Write};
-use std::process::{
-    Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio,
-};
-use std::thread::{self, JoinHandle};
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// How much of the child's standard error is kept for the report.
 const ERRORS_KEPT: u64 = 64 * 1024;
@@ -31,14 +30,14 @@ const ERRORS_KEPT: u64 = 64 * 1024;
 pub struct Coprocess {
     name: String,
     child: Option<Child>,
-    /// Reads the child's standard error, so that it can be reported.
-    errors: Option<JoinHandle<String>>,
+    /// Where the child's standard error goes, to be read when it ends.
+    errors: File,
 }
 
 impl Coprocess {
     /// Starts `command` with a pipe to its standard input, which is
     /// returned as a [`ChildInput`]; `name` names the child in messages.
-    /// Its standard error is read by this process (see
+    /// Its standard error is kept, to be reported (see
     /// [`Coprocess::wait`]); its standard output is as `command` says
     /// (by default, this process's own: the child prints where we would).
     pub fn start(
@@ -48,25 +47,21 @@ impl Coprocess {
         let cannot = |e: io::Error| {
             ChildError(format!("cannot start the child process {name}: {e}"))
         };
+        // A file, not a pipe: a pipe would need a thread to read it while
+        // the child runs (or the child could block on a full pipe), and a
+        // second thread makes this process's memory allocator slower.
+        let errors = anonymous_file("stderr").map_err(cannot)?;
         let mut child = command
             .stdin(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(errors.try_clone().map_err(cannot)?)
             .spawn()
             .map_err(cannot)?;
-        let errors = child.stderr.take().map(|stderr| {
-            thread::spawn(move || {
-                let mut text = String::new();
-                let _ = stderr.take(ERRORS_KEPT).read_to_string(&mut text);
-                text
-            })
-        });
-        let mut process = Coprocess {
+        let pipe = child.stdin.take();
+        let process = Coprocess {
             name: name.to_owned(),
-            child: None,
+            child: Some(child),
             errors,
         };
-        let pipe = child.stdin.take();
-        process.child = Some(child);
         let pipe =
             pipe.ok_or_else(|| cannot(io::ErrorKind::BrokenPipe.into()))?;
         let input = ChildInput {
@@ -74,12 +69,6 @@ impl Coprocess {
             name: name.to_owned(),
         };
         Ok((process, input))
-    }
-
-    /// The child's standard output, if `command` asked for a pipe
-    /// (`Stdio::piped()`); it can be taken once.
-    pub fn take_output(&mut self) -> Option<ChildStdout> {
-        self.child.as_mut().and_then(|c| c.stdout.take())
     }
 
     /// The child's process id.
@@ -113,10 +102,11 @@ impl Coprocess {
         let status = child.wait().map_err(|e| {
             ChildError(format!("cannot wait for {}: {e}", self.name))
         })?;
-        let errors = match self.errors.take() {
-            Some(reader) => reader.join().unwrap_or_default(),
-            None => String::new(),
-        };
+        let mut errors = String::new();
+        if self.errors.seek(SeekFrom::Start(0)).is_ok() {
+            let _ =
+                (&self.errors).take(ERRORS_KEPT).read_to_string(&mut errors);
+        }
         judge(&self.name, status, &errors)
     }
 }
@@ -130,6 +120,24 @@ impl Drop for Coprocess {
             let _ = child.wait();
         }
     }
+}
+
+/// A new file with no name (removed at once, as soon as it is open), for
+/// a child's output that is read after the child has ended. It is gone
+/// with its last handle.
+pub fn anonymous_file(label: &str) -> io::Result<File> {
+    static COUNT: AtomicU32 = AtomicU32::new(0);
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    let path = std::env::temp_dir()
+        .join(format!("part4-{label}-{}-{n}", std::process::id()));
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    // Unix keeps an open file after its name is removed.
+    let _ = std::fs::remove_file(&path);
+    Ok(file)
 }
 
 /// The end of [`ChildError`]'s message for a child killed by `SIGPIPE`.

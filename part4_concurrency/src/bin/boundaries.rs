@@ -25,11 +25,10 @@
 //! Like `coprocess`, it starts itself again as the child process (in
 //! busproc mode), so it needs no other binary.
 
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
@@ -41,7 +40,8 @@ use part3_events::routes::{DEFAULT_SEED, Size, write_routes};
 use part3_events::sax::{self, EventHandler};
 use part3_events::{Bus, XmlError};
 use part4_concurrency::busproc::{busproc_child_if_asked, busproc_command};
-use part4_concurrency::{Coprocess, cause, sendto, threaded};
+use part4_concurrency::child::anonymous_file;
+use part4_concurrency::{ChildInput, Coprocess, cause, sendto, threaded};
 
 /// Times the bus pipeline with no boundary, a thread and a process.
 #[derive(Parser)]
@@ -126,6 +126,16 @@ fn plain(path: &Path) -> Result<Vec<u8>, Fail> {
     let out = Lines::default();
     first_half(path, second_half(out.clone()))?;
     Ok(out.take())
+}
+
+/// buses again, with a second thread that does nothing but wait.
+fn plain_beside_a_thread(path: &Path) -> Result<Vec<u8>, Fail> {
+    let (stop, wait) = std::sync::mpsc::channel::<()>();
+    let idle = std::thread::spawn(move || wait.recv());
+    let printed = plain(path);
+    drop(stop);
+    let _ = idle.join();
+    printed
 }
 
 /// cothread: the second half in a worker thread, one bus per hand-off.
@@ -237,28 +247,25 @@ fn process_per_block(path: &Path) -> Result<Vec<u8>, Fail> {
     })
 }
 
-/// Starts this program as busproc, with its output piped back to us;
+/// Starts this program as busproc, with its output going into a file;
 /// runs `send` with the pipe to its input; returns what it printed.
+/// (A file, not a pipe: a pipe would need a thread here to read it, and
+/// a second thread slows the allocator down: see "thread after the
+/// filters".)
 fn in_child(
-    send: impl FnOnce(part4_concurrency::ChildInput) -> Result<(), Fail>,
+    send: impl FnOnce(ChildInput) -> Result<(), Fail>,
 ) -> Result<Vec<u8>, Fail> {
+    let mut printed = anonymous_file("stdout")?;
     let mut command = busproc_command()?;
-    command.stdout(Stdio::piped());
+    command.stdout(printed.try_clone()?);
     let (mut child, pipe) = Coprocess::start(command, "busproc")?;
-    let mut output = child
-        .take_output()
-        .ok_or_else(|| Fail::new("no pipe from the child"))?;
-    let reader = thread::spawn(move || {
-        let mut printed = Vec::new();
-        output.read_to_end(&mut printed).map(|_| printed)
-    });
     let sent = send(pipe);
     child.wait_for_end()?;
     sent?;
-    match reader.join() {
-        Ok(printed) => Ok(printed?),
-        Err(_) => Err(Fail::new("the reading thread panicked")),
-    }
+    let mut lines = Vec::new();
+    printed.seek(SeekFrom::Start(0))?;
+    printed.read_to_end(&mut lines)?;
+    Ok(lines)
 }
 
 /// The pipe after the filters: only the buses they keep cross (the
@@ -272,6 +279,11 @@ type Variant = fn(&Path) -> Result<Vec<u8>, Fail>;
 // ANCHOR: variants
 const VARIANTS: &[(&str, &str, Variant)] = &[
     ("buses", "no boundary, one thread", plain),
+    (
+        "-",
+        "no boundary, an idle thread beside",
+        plain_beside_a_thread,
+    ),
     ("cothread", "thread: every bus, one by one", thread_per_bus),
     ("-", "thread: every bus, 256 at a time", thread_per_batch),
     ("-", "thread after the filters", thread_after_filters),
