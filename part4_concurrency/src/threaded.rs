@@ -8,8 +8,9 @@
 //!
 //! The course's `threaded(target)` receives an already built coroutine
 //! and runs it in a new thread. A corosensei coroutine cannot do that: it
-//! is not `Send` (its stack holds references that belong to the thread
-//! that made it), so Rust refuses to move it into another thread. What
+//! is not `Send` (a suspended coroutine's stack holds whatever its body
+//! had in hand, an `Rc` say, which the compiler cannot check), so Rust
+//! refuses to move it into another thread. What
 //! *can* move is the recipe: [`threaded`] takes a closure that builds the
 //! rest of the pipeline, and the worker thread calls it, so that pipeline
 //! is born, runs and dies in the worker thread. Only the items travel,
