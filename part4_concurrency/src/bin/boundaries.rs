@@ -22,8 +22,12 @@
 //! `coprocess.py` on the same file (`coprocess.py` starts `python
 //! busproc.py`: it needs a `python` on the PATH).
 //!
-//! Like `coprocess`, it starts itself again as the child process (in
-//! busproc mode), so it needs no other binary.
+//! Each run of each variant happens in a fresh process (this program,
+//! started again with a hidden first argument), so that no variant
+//! inherits the memory state another left; the variant times itself
+//! there. Like `coprocess`, it also starts itself again as the child
+//! process of the process variants (in busproc mode), so it needs no
+//! other binary.
 
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -297,9 +301,81 @@ const VARIANTS: &[(&str, &str, Variant)] = &[
 ];
 // ANCHOR_END: variants
 
+/// The hidden first argument that makes this program time one variant.
+const AS_VARIANT: &str = "--as-variant";
+
+/// Runs variant `index` once, in a fresh process (this program again):
+/// each run starts from a fresh memory allocator, as a lesson does, and
+/// no variant inherits what an earlier one left in the heap. Returns the
+/// time the variant took (measured in that process) and what it printed.
+fn time_in_child(
+    index: usize,
+    path: &Path,
+) -> Result<(Duration, Vec<u8>), Fail> {
+    let mut out = anonymous_file("variant")?;
+    let mut command = Command::new(std::env::current_exe()?);
+    command
+        .arg(AS_VARIANT)
+        .arg(index.to_string())
+        .arg(path)
+        .stdout(out.try_clone()?);
+    let (mut child, input) = Coprocess::start(command, "boundaries")?;
+    drop(input);
+    child.wait_for_end()?;
+    let mut text = Vec::new();
+    out.seek(SeekFrom::Start(0))?;
+    out.read_to_end(&mut text)?;
+    let newline = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
+    let seconds: f64 = std::str::from_utf8(&text[..newline])
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| Fail::new("a timed run did not say its time"))?;
+    let printed = text.get(newline + 1..).unwrap_or_default().to_vec();
+    Ok((Duration::from_secs_f64(seconds), printed))
+}
+
+/// If started as `boundaries --as-variant N FILE`: runs variant N on
+/// FILE once, prints the seconds it took on a first line, then what the
+/// variant printed, and exits.
+fn variant_child_if_asked() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_none_or(|a| a != AS_VARIANT) {
+        return;
+    }
+    let run = || -> Result<(), Fail> {
+        let [_, _, index, path] = &args[..] else {
+            return Err(Fail::new("usage: boundaries --as-variant N FILE"));
+        };
+        let variant = index
+            .to_str()
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| VARIANTS.get(i))
+            .ok_or_else(|| Fail::new("no such variant"))?
+            .2;
+        let start = Instant::now();
+        let printed = variant(Path::new(path))?;
+        let seconds = start.elapsed().as_secs_f64();
+        let mut out = io::stdout().lock();
+        writeln!(out, "{seconds}")?;
+        out.write_all(&printed)?;
+        out.flush()?;
+        Ok(())
+    };
+    let code = match run() {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("Error: {e:?}");
+            1
+        }
+    };
+    std::process::exit(code);
+}
+
 fn main() -> Result<(), Fail> {
-    // A child started by this very program: be busproc, then exit.
+    // A child started by this very program: be busproc, or time one
+    // variant, then exit.
     busproc_child_if_asked();
+    variant_child_if_asked();
     let args = Args::parse();
     if cfg!(debug_assertions) {
         eprintln!(
@@ -369,12 +445,11 @@ fn measure(args: &Args, path: &Path) -> Result<(), Fail> {
         "lesson", "boundary", "best s", "median", "vs plain", "µs/bus"
     );
     let mut plain_best = 0.0;
-    for &(lesson, what, variant) in VARIANTS {
+    for (index, &(lesson, what, _)) in VARIANTS.iter().enumerate() {
         let mut times = Vec::new();
         for _ in 0..args.runs {
-            let start = Instant::now();
-            let printed = variant(path)?;
-            times.push(start.elapsed());
+            let (time, printed) = time_in_child(index, path)?;
+            times.push(time);
             if printed != expected {
                 return Err(Fail::new(format!(
                     "`{what}` printed other lines than the plain pipeline"
