@@ -89,3 +89,29 @@ fn a_larger_file_through_both_boundaries() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn coprocess_needs_no_other_binary() {
+    // `cargo run --bin coprocess` builds coprocess only: a copy of it
+    // alone in a folder must work (it runs itself as its child).
+    let dir = std::env::temp_dir()
+        .join(format!("part4-alone-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let alone = dir.join("coprocess");
+    std::fs::copy(env!("CARGO_BIN_EXE_coprocess"), &alone).unwrap();
+    // A test thread that forks while the copy is open for writing gives
+    // its child that handle for a moment: exec then fails with "text
+    // file busy" until the child has exec'd. Wait for that to pass.
+    for _ in 0..50 {
+        match std::process::Command::new(&alone).arg("--help").output() {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            _ => break,
+        }
+    }
+    let r = run(alone.to_str().unwrap(), &[], None);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(r.status.success(), "{}", r.stderr);
+    assert_eq!(r.stdout, buses_output("data/allroutes.xml"));
+}
