@@ -98,8 +98,6 @@ pub struct Report {
     pub before: Usage,
     /// The server with every connection open.
     pub during: Usage,
-    /// The kernel's TCP buffers in use meanwhile, in KiB (both ends).
-    pub tcp_buffers_kib: Option<u64>,
 }
 
 impl Report {
@@ -155,13 +153,6 @@ impl fmt::Display for Report {
             "open files: {} before, {} with {n} connections",
             self.before.files, self.during.files
         )?;
-        if let Some(kib) = self.tcp_buffers_kib {
-            writeln!(
-                f,
-                "kernel TCP buffers (both ends, whole machine): {:.1} MiB",
-                mib(kib)
-            )?;
-        }
         Ok(())
     }
 }
@@ -248,7 +239,6 @@ pub fn run(load: &Load, server_command: Command) -> io::Result<Report> {
     echo_round(&mut conns, load.size, 1, deadline)?;
     let echo_secs = start.elapsed().as_secs_f64();
     let during = Usage::of(pid)?;
-    let tcp_buffers_kib = tcp_buffers_kib();
     // A second round: every connection is still there, and still echoes.
     echo_round(&mut conns, load.size, 2, deadline)?;
     close_and_wait(conns, deadline)?;
@@ -259,7 +249,6 @@ pub fn run(load: &Load, server_command: Command) -> io::Result<Report> {
         echo_secs,
         before,
         during,
-        tcp_buffers_kib,
     })
 }
 
@@ -464,17 +453,6 @@ fn close_and_wait(conns: Vec<Conn>, deadline: Instant) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The kernel's TCP buffer memory in use, in KiB, from
-/// `/proc/net/sockstat` (`TCP: ... mem PAGES`).
-fn tcp_buffers_kib() -> Option<u64> {
-    let sockstat = std::fs::read_to_string("/proc/net/sockstat").ok()?;
-    let tcp = sockstat.lines().find(|l| l.starts_with("TCP:"))?;
-    let mut words = tcp.split_whitespace();
-    words.find(|&w| w == "mem")?;
-    let pages: u64 = words.next()?.parse().ok()?;
-    Some(pages * 4)
 }
 
 /// The server side of [`run`]: `echostackful`'s server, which ends the

@@ -221,8 +221,8 @@ impl Reactor {
         }
     }
 
-    /// Calls `callback` on connection `fd`'s protocol, then sends what it
-    /// wrote and waits for what comes next.
+    /// Calls `callback` on connection `fd`'s protocol, then waits for
+    /// what comes next: room to send what it wrote, more data.
     fn callback(
         &mut self,
         fd: RawFd,
@@ -230,12 +230,12 @@ impl Reactor {
     ) {
         if let Some(conn) = self.connections.get_mut(&fd) {
             callback(conn.protocol.as_mut(), &mut conn.transport);
-            self.flush(fd);
+            self.arm(fd);
         }
     }
 
     /// Sends as much of connection `fd`'s output as its socket takes now,
-    /// then arms the waits it needs.
+    /// then waits for what comes next.
     fn flush(&mut self, fd: RawFd) {
         let Some(conn) = self.connections.get_mut(&fd) else {
             return;
@@ -251,9 +251,6 @@ impl Reactor {
         if t.unsent() == 0 {
             t.outgoing.clear();
             t.sent = 0;
-            if t.closing {
-                return self.lost(fd, None);
-            }
         } else if t.sent > t.outgoing.len() / 2 {
             t.outgoing.drain(..t.sent);
             t.sent = 0;
@@ -261,13 +258,19 @@ impl Reactor {
         self.arm(fd);
     }
 
-    /// Arms connection `fd`'s waits: to write if output is waiting, to
-    /// read unless too much output is waiting (or it is closing).
+    /// Arms connection `fd`'s waits: to write if output is waiting (like
+    /// Twisted, `write` only buffers, and the reactor sends when the
+    /// socket has room), to read unless too much output is waiting or
+    /// the connection is closing. A closing connection with nothing left
+    /// to send is closed.
     fn arm(&mut self, fd: RawFd) {
         let Some(conn) = self.connections.get_mut(&fd) else {
             return;
         };
         let unsent = conn.transport.unsent();
+        if unsent == 0 && conn.transport.closing {
+            return self.lost(fd, None);
+        }
         let mut result = Ok(());
         if unsent > 0 && !conn.writing {
             result = self
