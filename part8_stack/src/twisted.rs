@@ -200,7 +200,12 @@ impl Reactor {
         };
         conn.reading = false;
         match net::recv(&conn.stream, &mut self.buf) {
-            Ok(Some(0)) => self.lost(fd, None),
+            Ok(Some(0)) => {
+                // The client has closed its side: close ours once what it
+                // is owed has been sent.
+                conn.transport.closing = true;
+                self.arm(fd);
+            }
             Ok(Some(n)) => {
                 let data = std::mem::take(&mut self.buf);
                 self.callback(fd, |protocol, transport| {
