@@ -42,8 +42,9 @@ fn the_coroutine_servers_say_what_the_originals_say() {
         (env!("CARGO_BIN_EXE_echoserver2"), true),
         (env!("CARGO_BIN_EXE_echostackful"), false),
     ] {
-        // pyos8 also says when the client's task ends; the stackful
-        // scheduler does not number its tasks.
+        // pyos8 also says when the client's task ends (task 3: the
+        // server is task 1, the polling task 2); the stackful scheduler
+        // does not number its tasks.
         let (lines, port) = one_client(program, 3 + usize::from(terminated));
         let mut expected = vec![
             "Server starting".to_string(),
@@ -51,7 +52,7 @@ fn the_coroutine_servers_say_what_the_originals_say() {
             "Client closed".to_string(),
         ];
         if terminated {
-            expected.push("Task 2 terminated".to_string());
+            expected.push("Task 3 terminated".to_string());
         }
         assert_eq!(lines, expected, "{program}");
     }
