@@ -39,6 +39,9 @@ pub struct Load {
     pub wave: usize,
     /// The server's stack size per task.
     pub stack_size: usize,
+    /// Whether the server carves its stacks out of one mapping (a
+    /// [`Slab`](crate::slab::Slab)).
+    pub slab: bool,
     /// The server's listen backlog.
     pub backlog: i32,
     /// When to give up.
@@ -112,9 +115,14 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.load.connections;
         let mib = |kib: u64| kib as f64 / 1024.0;
+        let slab = if self.load.slab {
+            ", carved out of one mapping"
+        } else {
+            ""
+        };
         writeln!(
             f,
-            "server: echostackful (pid {}), tasks on stacks of {} KiB",
+            "server: echostackful (pid {}), tasks on stacks of {} KiB{slab}",
             self.pid,
             self.load.stack_size / 1024
         )?;
@@ -213,7 +221,7 @@ pub fn run(load: &Load, server_command: Command) -> io::Result<Report> {
     let deadline = Instant::now() + load.timeout;
     let limit = net::raise_fd_limit()?;
     if let Some(limit) = limit
-        && load.connections as u64 + 32 > limit
+        && load.connections as u64 + 8 > limit
     {
         return Err(io::Error::other(format!(
             "{} connections need as many open files, and a few more; this \
@@ -260,9 +268,11 @@ struct Conn {
     received: usize,
 }
 
-/// Opens `n` connections to `addr`, at most `wave` being made at once:
-/// a crowd connecting all at once would overflow the server's listen
-/// backlog, and the connections dropped would retry a second later.
+/// Opens `n` connections to `addr`, at most `wave` of them on the way at
+/// any moment: a connection is on its way until the server has echoed
+/// its first byte, so it is known to be accepted. (A crowd connecting
+/// all at once overflows the server's listen backlog: the kernel drops
+/// the connections it cannot queue, and they retry a second later.)
 fn connect(
     addr: SocketAddr,
     n: usize,
@@ -270,12 +280,18 @@ fn connect(
     deadline: Instant,
 ) -> io::Result<Vec<Conn>> {
     use socket2::{Domain, Socket, Type};
+    /// A connection on its way: connecting, then greeting.
+    enum OnTheWay {
+        Connecting(Rc<TcpStream>),
+        Greeting(Rc<TcpStream>),
+    }
+    const GREETING: &[u8] = b"!";
     let mut poller = IoPoller::new();
-    let mut pending: HashMap<RawFd, Rc<Socket>> = HashMap::new();
-    let mut made: Vec<Rc<Socket>> = Vec::with_capacity(n);
+    let mut on_the_way: HashMap<RawFd, OnTheWay> = HashMap::new();
+    let mut made = Vec::with_capacity(n);
     let mut started = 0;
     while made.len() < n {
-        while started < n && pending.len() < wave.max(1) {
+        while started < n && on_the_way.len() < wave.max(1) {
             let socket =
                 Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
             socket.set_nonblocking(true)?;
@@ -284,38 +300,62 @@ fn connect(
                 Err(e) if e.raw_os_error() == Some(EINPROGRESS) => {}
                 Err(e) => return Err(e),
             }
-            let socket = Rc::new(socket);
-            let fd = poller.add(socket.clone(), Interest::Write)?;
-            pending.insert(fd, socket);
+            let stream = Rc::new(TcpStream::from(socket));
+            let fd = poller.add(stream.clone(), Interest::Write)?;
+            on_the_way.insert(fd, OnTheWay::Connecting(stream));
             started += 1;
         }
         let ready = poller.wait(Some(left(deadline, "connecting")?))?;
-        for fd in ready.write {
-            if let Some(socket) = pending.remove(&fd) {
-                if let Some(e) = socket.take_error()? {
-                    return Err(io::Error::new(
-                        e.kind(),
-                        format!("connection {}: {e}", made.len() + 1),
-                    ));
+        for fd in ready.write.into_iter().chain(ready.read) {
+            let failed = |e: io::Error| {
+                io::Error::new(e.kind(), format!("a connection: {e}"))
+            };
+            match on_the_way.remove(&fd) {
+                Some(OnTheWay::Connecting(stream)) => {
+                    if let Some(e) = stream.take_error()? {
+                        return Err(failed(e));
+                    }
+                    stream.set_nodelay(true)?;
+                    if net::send(&stream, GREETING)? != Some(1) {
+                        return Err(failed(io::ErrorKind::WouldBlock.into()));
+                    }
+                    poller.add(stream.clone(), Interest::Read)?;
+                    on_the_way.insert(fd, OnTheWay::Greeting(stream));
                 }
-                made.push(socket);
+                Some(OnTheWay::Greeting(stream)) => {
+                    let mut back = [0; 1];
+                    match net::recv(&stream, &mut back).map_err(failed)? {
+                        Some(1) if back == GREETING => made.push(stream),
+                        Some(1) => {
+                            return Err(failed(
+                                io::ErrorKind::InvalidData.into(),
+                            ));
+                        }
+                        Some(_) => {
+                            return Err(failed(
+                                io::ErrorKind::UnexpectedEof.into(),
+                            ));
+                        }
+                        None => {
+                            poller.add(stream.clone(), Interest::Read)?;
+                            on_the_way.insert(fd, OnTheWay::Greeting(stream));
+                        }
+                    }
+                }
+                None => {}
             }
         }
     }
     drop(poller); // it lets go of the sockets
-    made.into_iter()
-        .map(|socket| {
-            let socket = Rc::into_inner(socket).expect("nobody else holds it");
-            let stream: TcpStream = socket.into();
-            stream.set_nodelay(true)?;
-            Ok(Conn {
-                stream: Rc::new(stream),
-                message: Vec::new(),
-                sent: 0,
-                received: 0,
-            })
+    Ok(made
+        .into_iter()
+        .map(|stream| Conn {
+            stream,
+            message: Vec::new(),
+            sent: 0,
+            received: 0,
         })
-        .collect()
+        .collect())
 }
 
 fn left(deadline: Instant, doing: &str) -> io::Result<Duration> {
@@ -458,12 +498,12 @@ fn close_and_wait(conns: Vec<Conn>, deadline: Instant) -> io::Result<()> {
 /// The server side of [`run`]: `echostackful`'s server, which ends the
 /// process when its standard input closes (when the process that started
 /// it ends, however it ends).
-pub fn serve(sock: Listener, stack_size: usize) -> io::Result<()> {
+pub fn serve(sock: Listener, stacks: Stacks) -> io::Result<()> {
     std::thread::spawn(|| {
         let _ = io::copy(&mut io::stdin(), &mut io::sink());
         std::process::exit(0);
     });
-    echostackful::run(sock, Stacks::new(stack_size), Stop::new())?;
+    echostackful::run(sock, stacks, Stop::new())?;
     Ok(())
 }
 
@@ -479,10 +519,10 @@ pub struct Ceiling {
     pub usage: Usage,
 }
 
-/// Starts idle tasks, each on a stack of `stack_size` bytes, until the
-/// process cannot map another stack, or `max` are started.
-pub fn ceiling(stack_size: usize, max: usize) -> io::Result<Ceiling> {
-    let mut sched = Scheduler::new(Stacks::new(stack_size));
+/// Starts idle tasks, each on a stack from `stacks`, until no more stack
+/// can be had, or `max` are started.
+pub fn ceiling(stacks: Stacks, max: usize) -> io::Result<Ceiling> {
+    let mut sched = Scheduler::new(stacks);
     let mut error = None;
     let mut tasks = 0;
     while tasks < max {

@@ -20,6 +20,7 @@
 //! | [`stackful`] | | what Rust changes: I/O as plain functions, no trampoline |
 //! | [`echostackful`] | echostackful | the echo server on them |
 //! | [`stacks`] | | the stackful tasks' stacks: size, reuse, depth measured |
+//! | `slab` | | many stacks in one memory map (Linux 6.13 and later) |
 //! | [`c10k`] | c10k | 10,000 connections at once, and the memory they take |
 //!
 //! The lesson `trampoline` stands alone: its file is the whole lesson.
@@ -50,6 +51,8 @@ pub mod echoserver;
 pub mod echoserver2;
 pub mod echostackful;
 pub mod pyos8;
+#[cfg(target_os = "linux")]
+pub mod slab;
 pub mod sockwrap;
 pub mod stackful;
 pub mod stacks;

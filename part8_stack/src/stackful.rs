@@ -16,8 +16,7 @@
 //! finished tasks. A task still never sees the scheduler: it traps into
 //! it by suspending, through the [`Sys`] it was given.
 
-use crate::stacks::Stacks;
-use corosensei::stack::DefaultStack;
+use crate::stacks::{Stacks, TaskStack};
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 use part7_os::net::{self, Interest, IoPoller, Listener};
 use std::collections::{HashMap, VecDeque};
@@ -72,16 +71,18 @@ impl Sys<'_> {
 // ANCHOR_END: sys
 
 // ANCHOR: io
-/// Waits for a connection and accepts it: an ordinary function.
+/// Accepts a connection, waiting for one if none is there yet: an
+/// ordinary function. (It tries first: when clients arrive in a crowd,
+/// the server takes them one after the other, without a wait for each.)
 pub fn accept(
     sys: &Sys,
     sock: &Rc<Listener>,
 ) -> io::Result<(TcpStream, SocketAddr)> {
     loop {
-        sys.wait(sock, Interest::Read)?;
         if let Some(connection) = sock.accept()? {
             return Ok(connection);
         }
+        sys.wait(sock, Interest::Read)?;
     }
 }
 
@@ -118,7 +119,7 @@ pub fn send(
 /// A task: a coroutine on a stack from [`Stacks`], and the answer it will
 /// be sent when it runs again.
 struct Task {
-    coroutine: Coroutine<Answer, Request, (), DefaultStack>,
+    coroutine: Coroutine<Answer, Request, (), TaskStack>,
     answer: Answer,
 }
 

@@ -19,10 +19,44 @@
 //! and a `munmap` per task, and the page faults of a fresh stack. In
 //! metering mode it never reuses a stack, and instead measures how deep
 //! each returned stack was used: how [`echostackful`](crate::stackful)'s
-//! stack size was chosen.
+//! stack size was chosen. On Linux 6.13 and later it can also carve the
+//! stacks out of one mapping, a [`Slab`], one memory map for them all.
 
-use corosensei::stack::{DefaultStack, Stack};
+#[cfg(target_os = "linux")]
+use crate::slab::{Slab, SlabStack};
+use corosensei::stack::{DefaultStack, Stack, StackPointer};
 use std::io;
+
+/// A task's stack: corosensei's default, or a slot in a [`Slab`].
+pub enum TaskStack {
+    /// A mapping of its own, with an `mprotect`ed guard page.
+    Mapped(DefaultStack),
+    /// A slot in a slab, with a lightweight guard page.
+    #[cfg(target_os = "linux")]
+    Slab(SlabStack),
+}
+
+// SAFETY: each variant is a `Stack` that keeps the trait's promises (a
+// guard page below, enough room above it, aligned bounds); this only
+// passes its bounds on.
+#[allow(unsafe_code)]
+unsafe impl Stack for TaskStack {
+    fn base(&self) -> StackPointer {
+        match self {
+            TaskStack::Mapped(stack) => stack.base(),
+            #[cfg(target_os = "linux")]
+            TaskStack::Slab(stack) => stack.base(),
+        }
+    }
+
+    fn limit(&self) -> StackPointer {
+        match self {
+            TaskStack::Mapped(stack) => stack.limit(),
+            #[cfg(target_os = "linux")]
+            TaskStack::Slab(stack) => stack.limit(),
+        }
+    }
+}
 
 /// The smallest stack corosensei accepts, in bytes.
 pub const MIN_STACK_SIZE: usize = corosensei::stack::MIN_STACK_SIZE;
@@ -30,9 +64,11 @@ pub const MIN_STACK_SIZE: usize = corosensei::stack::MIN_STACK_SIZE;
 /// Where a coroutine's stacks come from, and go back to.
 pub struct Stacks {
     size: usize,
-    spare: Vec<DefaultStack>,
+    spare: Vec<TaskStack>,
     metered: bool,
     deepest: usize,
+    #[cfg(target_os = "linux")]
+    slab: Option<Slab>,
 }
 
 impl Stacks {
@@ -43,7 +79,21 @@ impl Stacks {
             spare: Vec::new(),
             metered: false,
             deepest: 0,
+            #[cfg(target_os = "linux")]
+            slab: None,
         }
+    }
+
+    /// Up to `count` stacks of `size` usable bytes, carved out of one
+    /// mapping (see [`Slab`]), reused. Fails on kernels older than 6.13.
+    #[cfg(target_os = "linux")]
+    pub fn slab(size: usize, count: usize) -> io::Result<Stacks> {
+        let slab = Slab::new(size, count)?;
+        Ok(Stacks {
+            size: slab.stack_size(),
+            slab: Some(slab),
+            ..Stacks::new(size)
+        })
     }
 
     /// Stacks of `size` usable bytes, each used once and measured when
@@ -63,15 +113,19 @@ impl Stacks {
     /// A stack: a spare one, or a new one. Fails when the process cannot
     /// map more memory: out of memory, or out of memory maps
     /// (`vm.max_map_count`).
-    pub fn take(&mut self) -> io::Result<DefaultStack> {
-        match self.spare.pop() {
-            Some(stack) => Ok(stack),
-            None => DefaultStack::new(self.size),
+    pub fn take(&mut self) -> io::Result<TaskStack> {
+        if let Some(stack) = self.spare.pop() {
+            return Ok(stack);
         }
+        #[cfg(target_os = "linux")]
+        if let Some(slab) = &self.slab {
+            return slab.take().map(TaskStack::Slab);
+        }
+        DefaultStack::new(self.size).map(TaskStack::Mapped)
     }
 
     /// Takes back the stack of a finished coroutine.
-    pub fn give_back(&mut self, stack: DefaultStack) {
+    pub fn give_back(&mut self, stack: TaskStack) {
         if self.metered {
             self.deepest = self.deepest.max(used(&stack, self.size));
         } else {
@@ -91,7 +145,7 @@ impl Stacks {
 /// non-zero byte is as deep as the coroutine went (or a little less, if
 /// it wrote zeros there).
 #[allow(unsafe_code)]
-fn used(stack: &DefaultStack, size: usize) -> usize {
+fn used(stack: &TaskStack, size: usize) -> usize {
     let base = stack.base().get();
     // The top `size` bytes below the base are readable and writable: the
     // stack maps at least `size` bytes above its guard page.
@@ -155,5 +209,47 @@ mod tests {
         stacks.give_back(stack);
         assert_eq!(stacks.take().unwrap().base(), base);
         assert_eq!(stacks.deepest(), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_slab_holds_many_stacks_in_one_memory_map() {
+        fn maps() -> usize {
+            std::fs::read_to_string("/proc/self/maps")
+                .unwrap()
+                .lines()
+                .count()
+        }
+        let Ok(mut stacks) = Stacks::slab(16 * 1024, 1000) else {
+            return; // a kernel older than 6.13: nothing to check
+        };
+        let before = maps();
+        let mut held = Vec::new();
+        for i in 0..1000u32 {
+            let stack = stacks.take().unwrap();
+            let mut co = Coroutine::with_stack(
+                stack,
+                move |y: &Yielder<(), u32>, ()| {
+                    y.suspend(i);
+                    i * 2
+                },
+            );
+            assert!(
+                matches!(co.resume(()), corosensei::CoroutineResult::Yield(n) if n == i)
+            );
+            held.push(co);
+        }
+        // Other tests may map memory meanwhile; 1,000 default stacks would
+        // have added 2,000 maps.
+        assert!(maps() < before + 100, "{before} maps, then {}", maps());
+        assert!(stacks.take().is_err(), "only 1,000 slots");
+        for (i, mut co) in held.into_iter().enumerate() {
+            let i = i as u32;
+            assert!(
+                matches!(co.resume(()), corosensei::CoroutineResult::Return(n) if n == i * 2)
+            );
+            stacks.give_back(co.into_stack());
+        }
+        assert!(stacks.take().is_ok(), "slots are reused");
     }
 }

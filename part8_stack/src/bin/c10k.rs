@@ -26,7 +26,7 @@ use part1_generators::Fail;
 use part7_os::net;
 use part8_stack::c10k::{self, Load};
 use part8_stack::echostackful::STACK_SIZE;
-use part8_stack::stacks::MIN_STACK_SIZE;
+use part8_stack::stacks::{MIN_STACK_SIZE, Stacks};
 use std::process::Command;
 use std::time::Duration;
 
@@ -52,6 +52,9 @@ struct Args {
     /// Bytes of stack for each of the server's tasks
     #[arg(long, default_value_t = STACK_SIZE, value_parser = stack_size())]
     stack_size: usize,
+    /// Carve the server's stacks out of one mapping (Linux 6.13 and later)
+    #[arg(long)]
+    slab: bool,
     /// The server's listen backlog
     #[arg(long, default_value_t = net::BACKLOG,
           value_parser = clap::value_parser!(i32).range(1..=65535))]
@@ -73,6 +76,9 @@ enum Mode {
         #[arg(long, default_value_t = 1_000_000,
               value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
         max: usize,
+        /// Carve the stacks out of one mapping (Linux 6.13 and later)
+        #[arg(long)]
+        slab: bool,
     },
     /// The server, as `c10k` starts it (a child process)
     #[command(hide = true)]
@@ -82,7 +88,23 @@ enum Mode {
         /// Bytes of stack for each task
         #[arg(long, default_value_t = STACK_SIZE, value_parser = stack_size())]
         stack_size: usize,
+        /// Carve that many stacks out of one mapping
+        #[arg(long)]
+        slab_slots: Option<usize>,
     },
+}
+
+/// Where the stacks come from: each its own mapping, or `slots` carved
+/// out of one.
+fn stacks(size: usize, slab_slots: Option<usize>) -> Result<Stacks, Fail> {
+    match slab_slots {
+        None => Ok(Stacks::new(size)),
+        Some(slots) => Stacks::slab(size, slots).map_err(|e| {
+            Fail::new(format!(
+                "cannot carve {slots} stacks out of one mapping: {e}"
+            ))
+        }),
+    }
 }
 
 /// A stack size corosensei accepts, and at most 1 GiB.
@@ -94,14 +116,29 @@ fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
     match args.mode {
-        Some(Mode::Serve { server, stack_size }) => {
+        Some(Mode::Serve {
+            server,
+            stack_size,
+            slab_slots,
+        }) => {
+            let stacks = stacks(stack_size, slab_slots)?;
             let sock = net::Listener::new(server.open("c10k server")?)?;
-            c10k::serve(sock, stack_size)?;
+            c10k::serve(sock, stacks)?;
         }
-        Some(Mode::Ceiling { stack_size, max }) => {
-            let found = c10k::ceiling(stack_size, max)?;
+        Some(Mode::Ceiling {
+            stack_size,
+            max,
+            slab,
+        }) => {
+            let stacks = stacks(stack_size, slab.then_some(max))?;
+            let found = c10k::ceiling(stacks, max)?;
+            let slab = if slab {
+                ", carved out of one mapping"
+            } else {
+                ""
+            };
             println!(
-                "{} idle tasks, on stacks of {} KiB: {} memory maps, \
+                "{} idle tasks, on stacks of {} KiB{slab}: {} memory maps, \
                  {:.1} MiB resident, {:.1} GiB of address space",
                 found.tasks,
                 stack_size / 1024,
@@ -120,6 +157,7 @@ fn main() -> Result<(), Fail> {
                 size: args.size,
                 wave: args.wave,
                 stack_size: args.stack_size,
+                slab: args.slab,
                 backlog: args.backlog,
                 timeout: Duration::from_secs(args.timeout),
             };
@@ -130,6 +168,12 @@ fn main() -> Result<(), Fail> {
                 "--stack-size",
                 &load.stack_size.to_string(),
             ]);
+            if load.slab {
+                // A slot for each connection, the server's task, and some
+                // to spare.
+                let slots = load.connections + 64;
+                server.args(["--slab-slots", &slots.to_string()]);
+            }
             let report = c10k::run(&load, server)?;
             print!("{report}");
         }
