@@ -11,6 +11,8 @@
 //!   1 MiB of random bytes in random-sized pieces and checking every byte
 //!   of the echo, while other clients reset their connections
 //!   mid-stream), and [`a_client_that_stops_reading`].
+//! - [`out_of_descriptors`]: a server out of file descriptors turns
+//!   clients away, and serves again once it has some (Linux).
 //!
 //! Every wait is bounded; every thread and process is ended.
 
@@ -421,4 +423,143 @@ pub fn a_client_that_stops_reading(addr: SocketAddr) {
         }
     }
     assert_eq!(echoed, pushed);
+}
+
+/// The descriptors open in this process, leaving out the one that lists
+/// them (the directory being read).
+#[cfg(target_os = "linux")]
+fn open_descriptors() -> Vec<u64> {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("cannot list /proc/self/fd")
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let target = std::fs::read_link(entry.path()).ok()?;
+            if target.ends_with("fd") && target.starts_with("/proc") {
+                return None;
+            }
+            entry.file_name().to_str()?.parse().ok()
+        })
+        .collect()
+}
+
+/// The soft limit that leaves exactly `room` descriptor numbers free
+/// below it (a new descriptor takes the lowest free number).
+#[cfg(target_os = "linux")]
+fn limit_leaving(room: u64) -> u64 {
+    let open = open_descriptors();
+    (1..)
+        .find(|&limit| {
+            limit - open.iter().filter(|&&fd| fd < limit).count() as u64 == room
+        })
+        .expect("a limit")
+}
+
+/// What a client got from a server short of descriptors.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// Its echo.
+    Served,
+    /// Its connection closed or reset: turned away.
+    TurnedAway,
+    /// Nothing at all: left hanging.
+    Hanging,
+}
+
+/// Sends two bytes, and says what came of it.
+pub fn try_echo(socket: &mut TcpStream) -> Outcome {
+    if socket.write_all(b"hi").is_err() {
+        return Outcome::TurnedAway;
+    }
+    let mut back = [0; 2];
+    match socket.read_exact(&mut back) {
+        Ok(()) => {
+            assert_eq!(&back, b"hi");
+            Outcome::Served
+        }
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::WouldBlock | ErrorKind::TimedOut
+            ) =>
+        {
+            Outcome::Hanging
+        }
+        Err(_) => Outcome::TurnedAway,
+    }
+}
+
+/// Running out of file descriptors must turn clients away, one by one,
+/// without bringing the server down: once descriptors are free again, it
+/// serves as before.
+///
+/// The open-file limit belongs to the whole process: the test that calls
+/// this must have a process (a test file) of its own, with no other test
+/// in it. It makes its client sockets before it lowers the limit:
+/// connecting them then needs no new descriptor, while each connection
+/// the server accepts does. `ROOM` (3) connections fit; of 8 clients,
+/// the first 3 must be served and the other 5 turned away, not left
+/// hanging.
+#[cfg(target_os = "linux")]
+pub fn out_of_descriptors(server: ServerThread) {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    use socket2::{Domain, Socket, Type};
+    const ROOM: u64 = 3;
+    const CLIENTS: usize = 8;
+    const SOON: Duration = Duration::from_secs(30);
+    let addr = server.addr;
+
+    // One round trip first, so the server has made everything it makes
+    // once (its poller, among others) before the limit is lowered. Then
+    // wait for the server to close its end, so that its descriptor is
+    // free before we count.
+    let mut warm = TcpStream::connect_timeout(&addr, SOON).expect("connect");
+    warm.set_read_timeout(Some(SOON)).expect("a timeout");
+    assert_eq!(try_echo(&mut warm), Outcome::Served);
+    warm.shutdown(Shutdown::Write).expect("cannot shut down");
+    assert_eq!(warm.read(&mut [0; 1]).expect("no close"), 0);
+    drop(warm);
+
+    let sockets: Vec<Socket> = (0..CLIENTS)
+        .map(|_| Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket"))
+        .collect();
+    let saved = getrlimit(Resource::Nofile);
+    let low = limit_leaving(ROOM);
+    setrlimit(
+        Resource::Nofile,
+        Rlimit {
+            current: Some(low),
+            maximum: saved.maximum,
+        },
+    )
+    .expect("cannot lower the limit");
+
+    let mut clients: Vec<TcpStream> = sockets
+        .into_iter()
+        .map(|s| {
+            s.connect_timeout(&addr.into(), SOON).expect("connect");
+            let s: TcpStream = s.into();
+            s.set_read_timeout(Some(SOON)).expect("a timeout");
+            s
+        })
+        .collect();
+    let outcomes: Vec<Outcome> = clients.iter_mut().map(try_echo).collect();
+
+    // Free the descriptors again: close the clients, restore the limit.
+    drop(clients);
+    setrlimit(Resource::Nofile, saved).expect("cannot restore the limit");
+    // Connections are accepted in order: the first ones fill the room,
+    // the others are closed at once rather than left hanging.
+    let mut expected: Vec<Outcome> =
+        (0..CLIENTS).map(|_| Outcome::TurnedAway).collect();
+    for outcome in expected.iter_mut().take(ROOM as usize) {
+        *outcome = Outcome::Served;
+    }
+    assert_eq!(outcomes, expected);
+
+    // The server lives on and serves as before.
+    let mut late = TcpStream::connect_timeout(&addr, SOON).expect("connect");
+    late.set_read_timeout(Some(SOON)).expect("a timeout");
+    assert_eq!(try_echo(&mut late), Outcome::Served, "after the shortage");
+    drop(late);
+    server.stop();
 }

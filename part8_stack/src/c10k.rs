@@ -220,11 +220,12 @@ impl Drop for Server {
 pub fn run(load: &Load, server_command: Command) -> io::Result<Report> {
     let deadline = Instant::now() + load.timeout;
     let limit = net::raise_fd_limit()?;
+    // Each process needs a file per connection, and ten for itself.
     if let Some(limit) = limit
-        && load.connections as u64 + 8 > limit
+        && load.connections as u64 + 10 > limit
     {
         return Err(io::Error::other(format!(
-            "{} connections need as many open files, and a few more; this \
+            "{} connections need as many open files, and ten more; this \
              process may open {limit} (ulimit -n)",
             load.connections
         )));

@@ -71,18 +71,16 @@ impl Sys<'_> {
 // ANCHOR_END: sys
 
 // ANCHOR: io
-/// Accepts a connection, waiting for one if none is there yet: an
-/// ordinary function. (It tries first: when clients arrive in a crowd,
-/// the server takes them one after the other, without a wait for each.)
+/// Waits for a connection and accepts it: an ordinary function.
 pub fn accept(
     sys: &Sys,
     sock: &Rc<Listener>,
 ) -> io::Result<(TcpStream, SocketAddr)> {
     loop {
+        sys.wait(sock, Interest::Read)?;
         if let Some(connection) = sock.accept()? {
             return Ok(connection);
         }
-        sys.wait(sock, Interest::Read)?;
     }
 }
 
