@@ -83,3 +83,24 @@ fn a_process_holds_as_many_stacks_as_its_memory_maps_allow() {
         assert!(max_maps > 2.0 * max as f64, "{}", run.stdout);
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn stacks_carved_out_of_one_mapping_lift_the_ceiling() {
+    let max = 50_000;
+    let run = run_to_end(
+        C10K,
+        &["ceiling", "--slab", "--max", &max.to_string()],
+        Duration::from_secs(120),
+    );
+    println!("{}", run.stdout);
+    if run.code == Some(1) && run.stderr.contains("Linux 6.13") {
+        return; // an older kernel: no lightweight guard pages
+    }
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let found = numbers(&run.stdout, "");
+    assert_eq!(found[0] as usize, max, "{}", run.stdout);
+    // 50,000 stacks, each with its guard page, in a handful of maps.
+    let maps = numbers(&run.stdout, "").iter().copied().nth(2);
+    assert!(maps.is_some_and(|m| m < 200.0), "{}", run.stdout);
+}
