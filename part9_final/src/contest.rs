@@ -49,6 +49,7 @@ pub const fn row(
 #[rustfmt::skip]
 pub const SERVERS: &[Server] = &[
     //  name in the table       binary        arguments
+    row("echogood2",            "echogood2",  &["--port", PORT]),
     row("echothread",           "echothread", &["--port", PORT]),
     row("tokio current-thread", "echotokio",  &["--flavor", "current-thread", "--port", PORT]),
     row("tokio multi-thread",   "echotokio",  &["--flavor", "multi-thread", "--port", PORT]),

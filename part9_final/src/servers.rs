@@ -1,47 +1,12 @@
 //! The contest's echo servers of this part: one thread per connection
 //! (`echothread`), and the production baseline on tokio (`echotokio`).
-//! Both listen with the same socket set-up.
+//! Both listen with the socket set-up every server of the workbook
+//! shares, Part 7's [`part7_os::net`] (backlog 1024, `SO_REUSEADDR`, the
+//! open-file limit raised).
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
-
-use socket2::{Domain, Socket, Type};
-
-/// How many connections may wait to be accepted. Python's
-/// `socketserver` listens with 5 unless told otherwise; `echothread.py`
-/// sets 1024, so that 900 blaster connections arriving at once are not
-/// dropped and retried a second later.
-pub const BACKLOG: i32 = 1024;
-
-// ANCHOR: listen
-/// A listening socket on `host:port` with a backlog of [`BACKLOG`].
-///
-/// Python: `TcpListener::bind` would pick its own backlog; `socket2`
-/// exposes `listen(n)` as Python's `socket` does.
-pub fn listen(host: &str, port: u16) -> Result<TcpListener, String> {
-    let addr = (host, port)
-        .to_socket_addrs()
-        .ok()
-        .and_then(|mut found| found.next())
-        .ok_or_else(|| format!("cannot find the address of host {host}"))?;
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)
-        .map_err(|e| format!("cannot make a socket: {e}"))?;
-    // Restarting the server right after stopping it must not fail while
-    // old connections linger in TIME_WAIT (the pyos servers do the same).
-    socket
-        .set_reuse_address(true)
-        .map_err(|e| format!("cannot set SO_REUSEADDR: {e}"))?;
-    socket.bind(&addr.into()).map_err(|e| match e.kind() {
-        io::ErrorKind::AddrInUse => format!("port {port} is already in use"),
-        _ => format!("cannot listen on {addr}: {e}"),
-    })?;
-    socket
-        .listen(BACKLOG)
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    Ok(socket.into())
-}
-// ANCHOR_END: listen
 
 // ANCHOR: echothread
 /// Serves each connection on its own thread, forever.

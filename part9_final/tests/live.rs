@@ -154,7 +154,10 @@ fn a_port_in_use_is_named() {
         assert_eq!(out.status.code(), Some(1));
         assert_eq!(
             text(&out.stderr),
-            format!("Error: port {port} is already in use\n")
+            format!(
+                "Error: cannot listen on 127.0.0.1:{port}: \
+                 Address already in use (os error 98)\n"
+            )
         );
     }
 }

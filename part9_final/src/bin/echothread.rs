@@ -24,24 +24,21 @@
 
 use clap::Parser;
 use part1_generators::Fail;
-use part9_final::servers::{echothread, listen};
+use part7_os::net::ServerArgs;
+use part9_final::servers::echothread;
 
 /// A thread-per-connection echo server.
 #[derive(Parser)]
 #[command(name = "echothread")]
 struct Args {
-    /// The address to listen on
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// The port to listen on
-    #[arg(long, default_value_t = 45000)]
-    port: u16,
+    #[command(flatten)]
+    server: ServerArgs,
 }
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let listener = listen(&args.host, args.port).map_err(Fail::new)?;
+    let listener = args.server.open("echothread")?;
     echothread(listener)?;
     Ok(())
 }

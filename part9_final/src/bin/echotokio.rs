@@ -19,7 +19,8 @@
 
 use clap::Parser;
 use part1_generators::Fail;
-use part9_final::servers::{Flavor, echotokio, listen};
+use part7_os::net::ServerArgs;
+use part9_final::servers::{Flavor, echotokio};
 
 /// An echo server on the tokio runtime.
 #[derive(Parser)]
@@ -28,18 +29,14 @@ struct Args {
     /// Which tokio runtime runs the tasks
     #[arg(long, value_enum, default_value_t = Flavor::CurrentThread)]
     flavor: Flavor,
-    /// The address to listen on
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// The port to listen on
-    #[arg(long, default_value_t = 45000)]
-    port: u16,
+    #[command(flatten)]
+    server: ServerArgs,
 }
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let listener = listen(&args.host, args.port).map_err(Fail::new)?;
+    let listener = args.server.open("echotokio")?;
     echotokio(listener, args.flavor)?;
     Ok(())
 }
