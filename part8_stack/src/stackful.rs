@@ -9,11 +9,11 @@
 //! task, every frame between the task's body and the wait included. No
 //! subroutine coroutines, no call stack of them, no trampoline.
 //!
-//! The scheduler is step 7's, trimmed for this one job: no task ids, no
-//! system call objects, one `enum` of requests; the I/O poll is in its
-//! main loop rather than in a task; and each task runs on a stack of a
-//! size the program chooses, from [`Stacks`], which reuses the stacks of
-//! finished tasks. A task still never sees the scheduler: it traps into
+//! The scheduler is step 7's, trimmed for this one job: no task ids to
+//! ask for, no system call objects, one `enum` of requests; the I/O poll
+//! is in its main loop rather than in a task; and each task runs on a
+//! stack of a size the program chooses, from [`Stacks`], which reuses the
+//! stacks of finished tasks. A task still never sees the scheduler: it traps into
 //! it by suspending, through the [`Sys`] it was given.
 
 use crate::stacks::{Stacks, TaskStack};
