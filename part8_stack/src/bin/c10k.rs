@@ -45,7 +45,8 @@ struct Args {
     #[arg(long, default_value_t = 64,
           value_parser = RangedU64ValueParser::<usize>::new().range(1..=1 << 20))]
     size: usize,
-    /// Connections being made at any moment
+    /// Connections on their way at any moment (connecting, or waiting for
+    /// their first byte to come back)
     #[arg(long, default_value_t = 500,
           value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
     wave: usize,
