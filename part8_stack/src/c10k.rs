@@ -40,7 +40,7 @@ pub struct Load {
     /// The server's stack size per task.
     pub stack_size: usize,
     /// Whether the server carves its stacks out of one mapping (a
-    /// [`Slab`](crate::slab::Slab)).
+    /// slab, Linux 6.13 and later).
     pub slab: bool,
     /// The server's listen backlog.
     pub backlog: i32,

@@ -20,14 +20,14 @@
 //! metering mode it never reuses a stack, and instead measures how deep
 //! each returned stack was used: how [`echostackful`](crate::stackful)'s
 //! stack size was chosen. On Linux 6.13 and later it can also carve the
-//! stacks out of one mapping, a [`Slab`], one memory map for them all.
+//! stacks out of one mapping, a `Slab`, one memory map for them all.
 
 #[cfg(target_os = "linux")]
 use crate::slab::{Slab, SlabStack};
 use corosensei::stack::{DefaultStack, Stack, StackPointer};
 use std::io;
 
-/// A task's stack: corosensei's default, or a slot in a [`Slab`].
+/// A task's stack: corosensei's default, or a slot in a slab (Linux).
 pub enum TaskStack {
     /// A mapping of its own, with an `mprotect`ed guard page.
     Mapped(DefaultStack),
@@ -85,15 +85,26 @@ impl Stacks {
     }
 
     /// Up to `count` stacks of `size` usable bytes, carved out of one
-    /// mapping (see [`Slab`]), reused. Fails on kernels older than 6.13.
-    #[cfg(target_os = "linux")]
+    /// mapping (see `Slab`), reused. Fails on kernels older than 6.13, and
+    /// on systems other than Linux.
     pub fn slab(size: usize, count: usize) -> io::Result<Stacks> {
-        let slab = Slab::new(size, count)?;
-        Ok(Stacks {
-            size: slab.stack_size(),
-            slab: Some(slab),
-            ..Stacks::new(size)
-        })
+        #[cfg(target_os = "linux")]
+        {
+            let slab = Slab::new(size, count)?;
+            Ok(Stacks {
+                size: slab.stack_size(),
+                slab: Some(slab),
+                ..Stacks::new(size)
+            })
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = (size, count);
+            Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "stacks carved out of one mapping need Linux 6.13 or later",
+            ))
+        }
     }
 
     /// Stacks of `size` usable bytes, each used once and measured when
