@@ -16,6 +16,7 @@
 //! | [`echobad`] | | an echo server on step 6 that freezes everything |
 //! | [`echogood`] | | the echo server on step 7 that works |
 //! | [`net`] | | the socket set-up under the servers (reused by Parts 8, 9) |
+//! | [`testing`] | | what the echo servers' tests share (Parts 7, 8) |
 //!
 //! The steps are cumulative on purpose: each module is the previous one
 //! plus one idea, so `diff src/pyos4.rs src/pyos5.rs` shows exactly that
@@ -59,3 +60,4 @@ pub mod pyos4;
 pub mod pyos5;
 pub mod pyos6;
 pub mod pyos7;
+pub mod testing;

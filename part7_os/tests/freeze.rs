@@ -9,12 +9,10 @@
 //! frozen server sleeps (in `recvfrom`), and the second client, served
 //! only once the first one has left.
 
-mod support;
-
+use part7_os::testing::{Running, eventually};
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
-use support::{Running, eventually};
 
 const SOON: Duration = Duration::from_secs(20);
 const QUIET: Duration = Duration::from_millis(300);

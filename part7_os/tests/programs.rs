@@ -3,11 +3,9 @@
 //! exact outputs of the other steps are pinned by the slides' console
 //! blocks, see `slides.rs`.)
 
-mod support;
-
+use part7_os::testing::{Running, run_to_end};
 use std::net::TcpListener;
 use std::time::Duration;
-use support::{Running, run_to_end};
 
 const PYOS2: &str = env!("CARGO_BIN_EXE_pyos2");
 const TASKCRASH: &str = env!("CARGO_BIN_EXE_taskcrash");

@@ -50,6 +50,10 @@ pub const fn row(
 pub const SERVERS: &[Server] = &[
     //  name in the table       binary        arguments
     row("echogood2",            "echogood2",  &["--port", PORT]),
+    row("echoserver",           "echoserver", &["--port", PORT]),
+    row("echoserver2",          "echoserver2", &["--port", PORT]),
+    row("echostackful",         "echostackful", &["--port", PORT]),
+    row("twistedecho",          "twistedecho", &["--port", PORT]),
     row("echothread",           "echothread", &["--port", PORT]),
     row("tokio current-thread", "echotokio",  &["--flavor", "current-thread", "--port", PORT]),
     row("tokio multi-thread",   "echotokio",  &["--flavor", "multi-thread", "--port", PORT]),

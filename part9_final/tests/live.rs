@@ -309,6 +309,18 @@ fn the_contest_on_a_tiny_load() {
     let scratch = Scratch::new("echocontest");
     let chart = scratch.path("chart.svg");
     let bin_dir = Path::new(ECHOTHREAD).parent().unwrap();
+    // The other parts' servers are built by `cargo test --workspace` (the
+    // README's command), not by `cargo test -p part9_final` alone.
+    let missing: Vec<_> = SERVERS
+        .iter()
+        .filter(|s| !bin_dir.join(s.bin).exists())
+        .map(|s| s.bin)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "servers not built: {missing:?}; run `cargo test --workspace`, \
+         or `cargo build --workspace --bins` first"
+    );
     let out = run(
         ECHOCONTEST,
         &[

@@ -104,7 +104,8 @@ const LESSONS: &[Lesson] = &[
     lesson("pyos4"),
     lesson("pyos5"),
     lesson("pyos6"),
-    // Part 8
+    // Part 8: pyos8.py and sockwrap.py have no example to compare with.
+    lesson("trampoline"),
     // Part 9
 ];
 
