@@ -245,6 +245,19 @@ pub fn send(stream: &TcpStream, data: &[u8]) -> io::Result<Option<usize>> {
 }
 // ANCHOR_END: recv_send
 
+/// Reads what has arrived on `stream` into the spare capacity of `buf`,
+/// which grows by as much, without blocking; answers as [`recv`] does.
+/// That capacity need not be cleared first (CPython's `sock.recv(n)`
+/// does not clear its new buffer either): a buffer made for one read
+/// costs its allocation, not the writing of `n` zeros.
+pub fn recv_into_spare(
+    stream: &TcpStream,
+    buf: &mut Vec<u8>,
+) -> io::Result<Option<usize>> {
+    use rustix::buffer::spare_capacity;
+    would_block(|| Ok(rustix::io::read(stream, spare_capacity(buf))?))
+}
+
 fn would_block(
     mut io: impl FnMut() -> io::Result<usize>,
 ) -> io::Result<Option<usize>> {
@@ -666,6 +679,32 @@ mod tests {
         assert_eq!(still_open.kind(), io::ErrorKind::WouldBlock);
         poller.wait(NOW).unwrap();
         assert_eq!(b.read(&mut buf).unwrap(), 0, "closed: end of file");
+    }
+
+    #[test]
+    fn a_read_into_spare_capacity_lengthens_the_buffer_by_what_came() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut peer =
+            TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (stream, _) = listener.accept().unwrap();
+        stream.set_nonblocking(true).unwrap();
+        let mut buf = Vec::with_capacity(64);
+        assert_eq!(recv_into_spare(&stream, &mut buf).unwrap(), None);
+        assert!(buf.is_empty(), "nothing came yet");
+        let stream = Rc::new(stream);
+        let mut poller = IoPoller::new();
+        let mut wait_to_read = || {
+            poller.add(stream.clone(), Interest::Read).unwrap();
+            poller.wait(Some(Duration::from_secs(5))).unwrap();
+        };
+        peer.write_all(b"spam").unwrap();
+        wait_to_read();
+        assert_eq!(recv_into_spare(&stream, &mut buf).unwrap(), Some(4));
+        assert_eq!(buf, b"spam");
+        drop(peer);
+        wait_to_read();
+        let mut rest = Vec::with_capacity(64);
+        assert_eq!(recv_into_spare(&stream, &mut rest).unwrap(), Some(0));
     }
 
     #[test]

@@ -8,6 +8,11 @@
 //! pops back to the caller with the result. The library routines
 //! [`accept`], [`send`] and [`recv`] are such subroutines.
 //!
+//! Each coroutine runs on a stack of its own, and a stack is a memory
+//! mapping: dear to make, cheap to switch to. So a task keeps the stacks
+//! of the subroutines that have returned, and runs its next calls on
+//! them: a call costs a context switch, not an `mmap`.
+//!
 //! Python needs this because a generator can only yield from its own
 //! frame: a plain function that a task calls cannot make the task yield.
 //! A corosensei coroutine can suspend from any depth of plain calls, so
@@ -15,8 +20,9 @@
 //! same, faithfully, so that the two can be compared.
 //!
 //! `diff part7_os/src/pyos7.rs part8_stack/src/pyos8.rs` shows the call
-//! stack and nothing else.
+//! stack, its stacks' reuse, and nothing else.
 
+use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 use part7_os::net::{self, Interest, IoPoller, Listener};
 use std::any::Any;
@@ -51,13 +57,17 @@ pub type SysCall = Box<dyn FnOnce(TaskId, &mut Scheduler) -> Box<dyn Any>>;
 /// returns is sent to its caller (Python: a generator object).
 pub type Target = Coroutine<SendVal, Yielded, SendVal>;
 
+/// A subroutine's body, not running yet: the trampoline gives it a
+/// stack when it is called. What it returns is its result.
+pub type Body = Box<dyn FnOnce(&Sys) -> SendVal>;
+
 /// What a coroutine yields: a trap into the scheduler, or a subroutine to
 /// call (Python: `yield` a generator object).
 pub enum Yielded {
     /// A plain yield or a system call, for the scheduler.
     Trap(Trap),
     /// A subroutine to run until it returns, for the task's trampoline.
-    Call(Target),
+    Call(Body),
 }
 // ANCHOR_END: target
 // ANCHOR_END: types
@@ -127,6 +137,8 @@ pub struct Task {
     /// The callers of `target`, the task's body first (Python:
     /// `self.stack`, the call stack).
     stack: Vec<Target>,
+    /// The stacks of subroutines that have returned, for the next calls.
+    spare: Vec<DefaultStack>,
 }
 
 impl Task {
@@ -143,6 +155,7 @@ impl Task {
             }),
             sendval: SendVal::default(),
             stack: Vec::new(),
+            spare: Vec::new(),
         }
     }
 
@@ -153,7 +166,9 @@ impl Task {
     ///
     /// This is the trampoline: a coroutine that yields a subroutine is
     /// pushed on the call stack and the subroutine runs; a subroutine
-    /// that returns is popped, and its result is sent to its caller.
+    /// that returns is popped, and its result is sent to its caller. The
+    /// subroutine runs on a stack that an earlier call left, if there is
+    /// one, and leaves its own for the next.
     pub fn run(&mut self) -> Result<Trap, StopIteration> {
         // Resuming a finished corosensei coroutine would panic; running a
         // finished Python generator raises StopIteration again.
@@ -163,7 +178,13 @@ impl Task {
         loop {
             match self.target.resume(self.sendval.take()) {
                 CoroutineResult::Yield(Yielded::Trap(trap)) => return Ok(trap),
-                CoroutineResult::Yield(Yielded::Call(sub)) => {
+                CoroutineResult::Yield(Yielded::Call(body)) => {
+                    // A stack that a returned call left, if there is one:
+                    // a new stack is an `mmap`, a spare one costs nothing.
+                    let stack = self.spare.pop().unwrap_or_default();
+                    let sub = Coroutine::with_stack(stack, |yielder, _| {
+                        body(&Sys { yielder })
+                    });
                     let caller = std::mem::replace(&mut self.target, sub);
                     self.stack.push(caller);
                 }
@@ -175,7 +196,8 @@ impl Task {
                         return Err(StopIteration { tid: self.tid });
                     };
                     self.sendval = result;
-                    self.target = caller; // drops the finished subroutine
+                    let sub = std::mem::replace(&mut self.target, caller);
+                    self.spare.push(sub.into_stack()); // for the next call
                 }
             }
         }
@@ -380,7 +402,7 @@ impl<T: 'static> Call for Subroutine<T> {
     type Output = T;
 
     fn yielded(self) -> Yielded {
-        Yielded::Call(self.target)
+        Yielded::Call(self.body)
     }
 }
 // ANCHOR_END: call_trait
@@ -388,12 +410,13 @@ impl<T: 'static> Call for Subroutine<T> {
 // ANCHOR: subroutine
 /// A subroutine: a coroutine that returns a `T` to the task that calls
 /// it (Python: a generator function's generator, yielded by a task).
-/// Making one runs nothing; `sys.call(subroutine)` runs it.
+/// Making one runs nothing; `sys.call(subroutine)` runs it, as a
+/// coroutine.
 ///
 /// It runs on a stack of its own, like the task: its body cannot borrow
 /// from its caller, so it owns what it uses.
 pub struct Subroutine<T> {
-    target: Target,
+    body: Body,
     result: PhantomData<fn() -> T>,
 }
 
@@ -402,8 +425,8 @@ impl<T: 'static> Subroutine<T> {
     /// system calls and call further subroutines.
     pub fn new(body: impl FnOnce(&Sys) -> T + 'static) -> Subroutine<T> {
         Subroutine {
-            target: Coroutine::new(move |yielder, _start: SendVal| {
-                let result: Box<dyn Any> = Box::new(body(&Sys { yielder }));
+            body: Box::new(move |sys: &Sys| {
+                let result: Box<dyn Any> = Box::new(body(sys));
                 Some(result)
             }),
             result: PhantomData,
@@ -653,9 +676,11 @@ pub fn recv(
     Subroutine::new(move |sys: &Sys| {
         loop {
             sys.call(ReadWait::new(&sock))?;
-            let mut data = vec![0; maxbytes];
-            if let Some(n) = net::recv(&sock, &mut data)? {
-                data.truncate(n);
+            // Python: `yield sock.recv(maxbytes)`, which allocates
+            // `maxbytes` (not cleared), reads, and shrinks to what came.
+            let mut data = Vec::with_capacity(maxbytes);
+            if net::recv_into_spare(&sock, &mut data)?.is_some() {
+                data.shrink_to_fit();
                 return Ok(data);
             }
         }

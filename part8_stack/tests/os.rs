@@ -2,6 +2,7 @@
 //! result with its own type, may make system calls and call subroutines
 //! in turn, gives up the task's turn when it yields; and a task killed in
 //! the middle of a call unwinds its whole call stack, innermost first.
+//! A call runs on the stack an earlier call left, not on a new one.
 //! Step 7's system calls go on working as before.
 
 use part8_stack::pyos8::{
@@ -170,4 +171,46 @@ fn step_7s_system_calls_go_on_working() {
     });
     sched.mainloop();
     assert_eq!(*log.borrow(), ["child got 2", "parent done"]);
+}
+
+/// This thread's minor page faults so far: field 10 of its `stat`.
+#[cfg(target_os = "linux")]
+fn minor_faults() -> u64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+    // Fields after the command name, which is in parentheses, from 3 on.
+    let after = stat.rsplit_once(')').unwrap().1;
+    after
+        .split_whitespace()
+        .nth(10 - 3)
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_call_runs_on_the_stack_an_earlier_call_left() {
+    // Each call writes 64 KiB of its stack: on a new stack, fresh from
+    // `mmap`, that is 16 page faults; on a stack used before, none.
+    fn touch() -> Subroutine<u8> {
+        Subroutine::new(|_: &Sys| {
+            let mut block = [1u8; 64 * 1024];
+            std::hint::black_box(&mut block);
+            block[4096]
+        })
+    }
+    let faults = Rc::new(Cell::new(0));
+    let out = Rc::clone(&faults);
+    let mut sched = Scheduler::default();
+    sched.new(move |sys: &Sys| {
+        sys.call(touch()); // the first call needs a new stack
+        let before = minor_faults();
+        for _ in 0..1000 {
+            sys.call(touch());
+        }
+        out.set(minor_faults() - before);
+    });
+    sched.mainloop();
+    let faults = faults.get();
+    assert!(faults < 1000, "{faults} page faults in 1,000 calls");
 }
