@@ -178,6 +178,7 @@ impl Task {
         loop {
             match self.target.resume(self.sendval.take()) {
                 CoroutineResult::Yield(Yielded::Trap(trap)) => return Ok(trap),
+                // ANCHOR: reuse
                 CoroutineResult::Yield(Yielded::Call(body)) => {
                     // A stack that a returned call left, if there is one:
                     // a new stack is an `mmap`, a spare one costs nothing.
@@ -199,6 +200,7 @@ impl Task {
                     let sub = std::mem::replace(&mut self.target, caller);
                     self.spare.push(sub.into_stack()); // for the next call
                 }
+                // ANCHOR_END: reuse
             }
         }
     }
@@ -666,6 +668,7 @@ pub fn send(
     })
 }
 
+// ANCHOR: recv
 /// Waits for data and returns up to `maxbytes` of it; empty once the peer
 /// has closed (Python: `Recv(sock, maxbytes)`).
 pub fn recv(
@@ -686,4 +689,5 @@ pub fn recv(
         }
     })
 }
+// ANCHOR_END: recv
 // ANCHOR_END: library
