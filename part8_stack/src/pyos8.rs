@@ -176,9 +176,9 @@ impl Task {
             return Err(StopIteration { tid: self.tid });
         }
         loop {
+            // ANCHOR: reuse
             match self.target.resume(self.sendval.take()) {
                 CoroutineResult::Yield(Yielded::Trap(trap)) => return Ok(trap),
-                // ANCHOR: reuse
                 CoroutineResult::Yield(Yielded::Call(body)) => {
                     // A stack that a returned call left, if there is one:
                     // a new stack is an `mmap`, a spare one costs nothing.
@@ -200,8 +200,8 @@ impl Task {
                     let sub = std::mem::replace(&mut self.target, caller);
                     self.spare.push(sub.into_stack()); // for the next call
                 }
-                // ANCHOR_END: reuse
             }
+            // ANCHOR_END: reuse
         }
     }
     // ANCHOR_END: run
