@@ -85,6 +85,9 @@ pub fn accept(
 }
 
 /// Waits for data and reads it into `buf`; 0 once the peer has closed.
+/// It waits before it reads, as the course does: each `recv` gives the
+/// other tasks their turn, so that a client that never pauses cannot keep
+/// the scheduler to itself.
 pub fn recv(
     sys: &Sys,
     sock: &Rc<TcpStream>,
@@ -98,16 +101,18 @@ pub fn recv(
     }
 }
 
-/// Sends all of `data`, in as many pieces as the socket takes.
+/// Sends all of `data`, in as many pieces as the socket takes. It tries
+/// first, and waits only when the socket has no room: after a `recv`
+/// there nearly always is, and waiting first costs a poll per message.
 pub fn send(
     sys: &Sys,
     sock: &Rc<TcpStream>,
     mut data: &[u8],
 ) -> io::Result<()> {
     while !data.is_empty() {
-        sys.wait(sock, Interest::Write)?;
-        if let Some(n) = net::send(sock, data)? {
-            data = &data[n..];
+        match net::send(sock, data)? {
+            Some(n) => data = &data[n..],
+            None => sys.wait(sock, Interest::Write)?,
         }
     }
     Ok(())
