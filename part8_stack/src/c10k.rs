@@ -504,7 +504,7 @@ pub fn serve(sock: Listener, stacks: Stacks) -> io::Result<()> {
         let _ = io::copy(&mut io::stdin(), &mut io::sink());
         std::process::exit(0);
     });
-    echostackful::run(sock, stacks, Stop::new())?;
+    echostackful::run(sock, stacks, Stop::new(), Duration::ZERO)?;
     Ok(())
 }
 

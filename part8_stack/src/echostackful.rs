@@ -13,6 +13,7 @@ use part7_os::net::{Listener, Stop, python_addr};
 use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::rc::Rc;
+use std::time::Duration;
 
 /// The stack size of each task, in bytes (`--stack-size`). Measured
 /// (`tests/stack_depth.rs`, and the slides): serving a client takes a
@@ -78,10 +79,17 @@ pub fn server(sys: &Sys, sock: Listener, stop: Stop) {
 
 // ANCHOR: run
 /// The program `echostackful`: the server's tasks on stacks from
-/// `stacks`. It returns once `stop` is requested and every client has
-/// gone, with the stacks, for what they can tell.
-pub fn run(sock: Listener, stacks: Stacks, stop: Stop) -> io::Result<Stacks> {
+/// `stacks`, looking for I/O for up to `spin` before it sleeps
+/// ([`Scheduler::set_spin`]). It returns once `stop` is requested and
+/// every client has gone, with the stacks, for what they can tell.
+pub fn run(
+    sock: Listener,
+    stacks: Stacks,
+    stop: Stop,
+    spin: Duration,
+) -> io::Result<Stacks> {
     let mut sched = Scheduler::new(stacks);
+    sched.set_spin(spin);
     sched.spawn(move |sys: &Sys| server(sys, sock, stop))?;
     sched.run()?;
     Ok(sched.into_stacks())

@@ -11,6 +11,7 @@ use part7_os::testing::{self, ServerThread};
 use part8_stack::stacks::Stacks;
 use part8_stack::{echoserver, echoserver2, echostackful, twistedecho};
 use std::net::TcpListener;
+use std::time::Duration;
 
 fn serve_and_check(run: impl FnOnce(Listener, Stop) + Send + 'static) {
     let server = ServerThread::start(|sock: TcpListener, stop| {
@@ -42,7 +43,18 @@ fn twistedecho_keeps_every_byte_of_every_client() {
 fn echostackful_keeps_every_byte_of_every_client() {
     serve_and_check(|sock, stop| {
         let stacks = Stacks::new(echostackful::STACK_SIZE);
-        echostackful::run(sock, stacks, stop).expect("the scheduler failed");
+        echostackful::run(sock, stacks, stop, Duration::ZERO)
+            .expect("the scheduler failed");
+    });
+}
+
+#[test]
+fn echostackful_spinning_keeps_every_byte_of_every_client() {
+    serve_and_check(|sock, stop| {
+        let stacks = Stacks::new(echostackful::STACK_SIZE);
+        let spin = Duration::from_micros(50);
+        echostackful::run(sock, stacks, stop, spin)
+            .expect("the scheduler failed");
     });
 }
 
@@ -51,7 +63,6 @@ fn echostackful_keeps_every_byte_of_every_client() {
 fn with_no_stack_left_the_server_turns_a_client_away_and_lives_on() {
     use std::io::{ErrorKind, Read};
     use std::net::Shutdown;
-    use std::time::Duration;
     // Room for three tasks: the server's and two clients'. (A slab needs
     // Linux 6.13; on an older kernel there is nothing to check here.)
     let Ok(probe) = Stacks::slab(echostackful::STACK_SIZE, 3) else {
@@ -62,7 +73,8 @@ fn with_no_stack_left_the_server_turns_a_client_away_and_lives_on() {
         let sock = Listener::new(sock).expect("a non-blocking listener");
         let stacks = Stacks::slab(echostackful::STACK_SIZE, 3)
             .expect("a slab, as a moment ago");
-        echostackful::run(sock, stacks, stop).expect("the scheduler failed");
+        echostackful::run(sock, stacks, stop, Duration::ZERO)
+            .expect("the scheduler failed");
     });
     let mut first = testing::connect(server.addr);
     testing::echo_once(&mut first, b"one");

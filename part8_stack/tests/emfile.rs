@@ -14,12 +14,14 @@ use part7_os::net::Listener;
 use part7_os::testing::{self, ServerThread};
 use part8_stack::echostackful;
 use part8_stack::stacks::Stacks;
+use std::time::Duration;
 
 #[test]
 fn out_of_descriptors_the_stackful_server_turns_clients_away_and_lives_on() {
     testing::out_of_descriptors(ServerThread::start(|sock, stop| {
         let sock = Listener::new(sock).expect("a non-blocking listener");
         let stacks = Stacks::new(echostackful::STACK_SIZE);
-        echostackful::run(sock, stacks, stop).expect("the scheduler failed");
+        echostackful::run(sock, stacks, stop, Duration::ZERO)
+            .expect("the scheduler failed");
     }));
 }

@@ -17,6 +17,7 @@ use part8_stack::stacks::Stacks;
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
+use std::time::Duration;
 
 /// Room enough to measure anything a task does.
 const METER: usize = 1 << 20;
@@ -36,8 +37,13 @@ fn the_servers_tasks_use_a_small_part_of_their_stacks() {
     let (tx, rx) = mpsc::channel();
     let server = ServerThread::start(move |sock, stop| {
         let sock = Listener::new(sock).expect("a non-blocking listener");
-        let stacks = echostackful::run(sock, Stacks::metered(METER), stop)
-            .expect("the scheduler failed");
+        let stacks = echostackful::run(
+            sock,
+            Stacks::metered(METER),
+            stop,
+            Duration::ZERO,
+        )
+        .expect("the scheduler failed");
         let _ = tx.send(stacks.deepest().expect("metered"));
     });
     testing::many_clients_and_rough_ones(server.addr);

@@ -53,6 +53,7 @@ pub const SERVERS: &[Server] = &[
     row("echoserver",           "echoserver", &["--port", PORT]),
     row("echoserver2",          "echoserver2", &["--port", PORT]),
     row("echostackful",         "echostackful", &["--port", PORT]),
+    row("echostackful --spin 50", "echostackful", &["--spin", "50", "--port", PORT]),
     row("twistedecho",          "twistedecho", &["--port", PORT]),
     row("echothread",           "echothread", &["--port", PORT]),
     row("tokio current-thread", "echotokio",  &["--flavor", "current-thread", "--port", PORT]),

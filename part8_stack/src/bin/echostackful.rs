@@ -15,7 +15,7 @@
 //!
 //! Run it: `cargo run --release --bin echostackful` (options: `--port`,
 //! default 45000, `--host`, default 127.0.0.1, `--backlog`,
-//! `--stack-size`), then connect with `nc 127.0.0.1 45000`, or load it
+//! `--stack-size`, `--spin`), then connect with `nc 127.0.0.1 45000`, or load it
 //! with `cargo run --release --bin echoload`. It prints `Server starting`,
 //! and `Connection from ...` and `Client closed` as clients come and go.
 
@@ -25,6 +25,7 @@ use part1_generators::Fail;
 use part7_os::net;
 use part8_stack::echostackful::{self, STACK_SIZE};
 use part8_stack::stacks::{MIN_STACK_SIZE, Stacks};
+use std::time::Duration;
 
 /// An echo server whose I/O functions suspend the calling task from any
 /// depth: no trampoline.
@@ -36,6 +37,10 @@ struct Args {
     /// Bytes of stack for each task
     #[arg(long, default_value_t = STACK_SIZE, value_parser = stack_size())]
     stack_size: usize,
+    /// Microseconds to look for I/O before sleeping, when no task is ready
+    #[arg(long, default_value_t = 0, value_name = "MICROS",
+          value_parser = RangedU64ValueParser::<u64>::new().range(0..=1_000_000))]
+    spin: u64,
 }
 
 /// A stack size corosensei accepts, and at most 1 GiB.
@@ -47,6 +52,8 @@ fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
     let sock = net::Listener::new(args.server.open("echostackful")?)?;
-    echostackful::run(sock, Stacks::new(args.stack_size), net::Stop::new())?;
+    let stacks = Stacks::new(args.stack_size);
+    let spin = Duration::from_micros(args.spin);
+    echostackful::run(sock, stacks, net::Stop::new(), spin)?;
     Ok(())
 }
