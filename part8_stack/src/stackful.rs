@@ -22,7 +22,7 @@ use part7_os::net::{self, Interest, IoPoller, Listener, Ready};
 use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::net::{SocketAddr, TcpStream};
-use std::os::fd::{AsFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -33,6 +33,8 @@ enum Request {
     Yield,
     /// Run again once the descriptor is ready.
     Wait(Rc<dyn AsFd>, Interest),
+    /// The descriptor may still be ready: run again later.
+    StillReady(RawFd, Interest),
     /// Start a task, and run again.
     Spawn(Box<dyn FnOnce(&Sys)>),
 }
@@ -54,6 +56,19 @@ impl Sys<'_> {
     ) -> io::Result<()> {
         self.yielder
             .suspend(Request::Wait(source.clone(), interest))
+    }
+
+    /// Says that `source` may still be ready for `interest` after the
+    /// task's last call (it filled the buffer, or found a connection), so
+    /// that its next wait ends at once; lets the other tasks run.
+    pub fn still_ready<S: AsFd + 'static>(
+        &self,
+        source: &Rc<S>,
+        interest: Interest,
+    ) {
+        let fd = source.as_fd().as_raw_fd();
+        // Like a yield's, this answer is always Ok.
+        let _ = self.yielder.suspend(Request::StillReady(fd, interest));
     }
 
     /// Starts a task running `body`; an error if there is no room for its
@@ -78,7 +93,12 @@ pub fn accept(
 ) -> io::Result<(TcpStream, SocketAddr)> {
     loop {
         sys.wait(sock, Interest::Read)?;
-        if let Some(connection) = sock.accept()? {
+        let accepted = sock.accept();
+        if !matches!(accepted, Ok(None)) {
+            // Accepted one, or failed on one: more may be queued.
+            sys.still_ready(sock, Interest::Read);
+        }
+        if let Some(connection) = accepted? {
             return Ok(connection);
         }
     }
@@ -96,6 +116,9 @@ pub fn recv(
     loop {
         sys.wait(sock, Interest::Read)?;
         if let Some(n) = net::recv(sock, buf)? {
+            if n == buf.len() && n > 0 {
+                sys.still_ready(sock, Interest::Read); // more may be there
+            }
             return Ok(n);
         }
     }
@@ -152,7 +175,7 @@ impl Scheduler {
             last_id: 0,
             read_waiting: HashMap::new(),
             write_waiting: HashMap::new(),
-            poller: IoPoller::new(),
+            poller: IoPoller::edge_triggered(),
             stacks,
             spin: Duration::ZERO,
         }
@@ -258,6 +281,10 @@ impl Scheduler {
                 if let Err(e) = self.wait(tid, source, interest) {
                     self.answer(tid, Err(e)); // no wait: the error at once
                 }
+            }
+            CoroutineResult::Yield(Request::StillReady(fd, interest)) => {
+                self.poller.still_ready(fd, interest);
+                self.ready.push_back(tid);
             }
             CoroutineResult::Yield(Request::Spawn(body)) => {
                 let spawned = self.spawn(body);

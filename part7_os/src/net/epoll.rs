@@ -28,6 +28,11 @@ pub(super) struct Event {
     pub(super) readable: bool,
     /// Writable: room to send, or an error.
     pub(super) writable: bool,
+    /// Readable for good: the peer has closed its side, or an error
+    /// (reported by edge-triggered registrations only).
+    pub(super) read_for_good: bool,
+    /// Writable for good: the connection is gone, or an error.
+    pub(super) write_for_good: bool,
 }
 
 impl Event {
@@ -37,6 +42,8 @@ impl Event {
             key,
             readable,
             writable,
+            read_for_good: false,
+            write_for_good: false,
         }
     }
 
@@ -82,9 +89,13 @@ impl Events {
             let flags = event.flags;
             Event {
                 key: event.data.u64() as usize,
-                readable: flags
-                    .intersects(Flag::IN | Flag::PRI | Flag::HUP | Flag::ERR),
+                readable: flags.intersects(
+                    Flag::IN | Flag::PRI | Flag::RDHUP | Flag::HUP | Flag::ERR,
+                ),
                 writable: flags.intersects(Flag::OUT | Flag::HUP | Flag::ERR),
+                read_for_good: flags
+                    .intersects(Flag::RDHUP | Flag::HUP | Flag::ERR),
+                write_for_good: flags.intersects(Flag::HUP | Flag::ERR),
             }
         })
     }
@@ -117,6 +128,21 @@ impl Poller {
         interest: Event,
     ) -> io::Result<()> {
         let (data, flags) = interest.registration();
+        Ok(epoll::add(&self.epoll, source, data, flags)?)
+    }
+
+    /// Registers `source` for good, edge-triggered: every time it becomes
+    /// readable or writable, one report, until it is deleted. The peer's
+    /// close is reported too (`RDHUP`): after it, reads never block, and
+    /// no edge will say so again.
+    pub(super) fn add_edge(
+        &self,
+        source: &impl AsFd,
+        key: usize,
+    ) -> io::Result<()> {
+        use epoll::EventFlags as Flag;
+        let flags = Flag::ET | Flag::IN | Flag::PRI | Flag::OUT | Flag::RDHUP;
+        let data = epoll::EventData::new_u64(key as u64);
         Ok(epoll::add(&self.epoll, source, data, flags)?)
     }
 
