@@ -1,7 +1,8 @@
 //! [`IoPoller`](super::IoPoller)'s kernel interface on Linux: `epoll`,
 //! called directly (through rustix), with the part of the `polling`
 //! crate's API that `IoPoller` uses, so that the same code runs on
-//! `polling` on other systems.
+//! `polling` on other systems; and edge-triggered registration
+//! ([`Poller::add_edge`]), for `IoPoller::edge_triggered`, on Linux only.
 //!
 //! Why not `polling` here too: its `wait` can be woken from another
 //! thread and keeps timeouts finer than a millisecond, and it pays for
