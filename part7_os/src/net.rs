@@ -253,6 +253,63 @@ pub fn send(stream: &TcpStream, data: &[u8]) -> io::Result<Option<usize>> {
 }
 // ANCHOR_END: recv_send
 
+/// A load client's half of one echo on a non-blocking connection, done a
+/// step at a time: send a message, read it back, check every byte
+/// (`echoload`, and Part 8's `c10k`).
+#[derive(Debug, Default)]
+pub struct EchoRound {
+    sent: usize,
+    received: usize,
+}
+
+impl EchoRound {
+    /// A round that has sent and received nothing yet.
+    pub fn new() -> EchoRound {
+        EchoRound::default()
+    }
+
+    /// Sends what `stream` takes of `message` and reads what has come
+    /// back into `scratch` (at least as long as `message`), checking it
+    /// against what was sent. `Ok(None)` once all of `message` is back;
+    /// otherwise what to wait for before the next step.
+    pub fn step(
+        &mut self,
+        stream: &TcpStream,
+        message: &[u8],
+        scratch: &mut [u8],
+    ) -> io::Result<Option<Interest>> {
+        while self.sent < message.len() {
+            match send(stream, &message[self.sent..])? {
+                Some(n) => self.sent += n,
+                None => return Ok(Some(Interest::Write)),
+            }
+        }
+        while self.received < message.len() {
+            let want = message.len() - self.received;
+            match recv(stream, &mut scratch[..want])? {
+                Some(0) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the server closed the connection",
+                    ));
+                }
+                Some(n) => {
+                    let expected = &message[self.received..self.received + n];
+                    if scratch[..n] != *expected {
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            "the server echoed bytes that were not sent",
+                        ));
+                    }
+                    self.received += n;
+                }
+                None => return Ok(Some(Interest::Read)),
+            }
+        }
+        Ok(None)
+    }
+}
+
 /// Reads what has arrived on `stream` into the spare capacity of `buf`,
 /// which grows by as much, without blocking; answers as [`recv`] does.
 /// That capacity need not be cleared first (CPython's `sock.recv(n)`

@@ -15,7 +15,7 @@
 use crate::echostackful;
 use crate::stackful::{Scheduler, Sys};
 use crate::stacks::Stacks;
-use part7_os::net::{self, Interest, IoPoller, Listener, Stop};
+use part7_os::net::{self, EchoRound, Interest, IoPoller, Listener, Stop};
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, BufRead, BufReader};
@@ -265,8 +265,7 @@ pub fn run(load: &Load, server_command: Command) -> io::Result<Report> {
 struct Conn {
     stream: Rc<TcpStream>,
     message: Vec<u8>,
-    sent: usize,
-    received: usize,
+    round: EchoRound,
 }
 
 /// Opens `n` connections to `addr`, at most `wave` of them on the way at
@@ -353,8 +352,7 @@ fn connect(
         .map(|stream| Conn {
             stream,
             message: Vec::new(),
-            sent: 0,
-            received: 0,
+            round: EchoRound::new(),
         })
         .collect())
 }
@@ -392,8 +390,7 @@ fn echo_round(
     let mut work = Vec::with_capacity(conns.len());
     for (id, conn) in conns.iter_mut().enumerate() {
         conn.message = message(id, round, size);
-        conn.sent = 0;
-        conn.received = 0;
+        conn.round = EchoRound::new();
         by_fd.insert(conn.stream.as_raw_fd(), id);
         work.push(id);
     }
@@ -401,9 +398,17 @@ fn echo_round(
     let mut done = 0;
     loop {
         for id in work.drain(..) {
-            match drive(&mut conns[id], &mut scratch).map_err(|e| {
-                io::Error::new(e.kind(), format!("connection {}: {e}", id + 1))
-            })? {
+            let conn = &mut conns[id];
+            let next = conn
+                .round
+                .step(&conn.stream, &conn.message, &mut scratch)
+                .map_err(|e| {
+                    io::Error::new(
+                        e.kind(),
+                        format!("connection {}: {e}", id + 1),
+                    )
+                })?;
+            match next {
                 Some(interest) => {
                     poller.add(conns[id].stream.clone(), interest)?;
                 }
@@ -420,40 +425,6 @@ fn echo_round(
             }
         }
     }
-}
-
-/// Sends and receives what the connection can without blocking: `None`
-/// once its message is back, or what to wait for.
-fn drive(conn: &mut Conn, scratch: &mut [u8]) -> io::Result<Option<Interest>> {
-    while conn.sent < conn.message.len() {
-        match net::send(&conn.stream, &conn.message[conn.sent..])? {
-            Some(n) => conn.sent += n,
-            None => return Ok(Some(Interest::Write)),
-        }
-    }
-    while conn.received < conn.message.len() {
-        let want = conn.message.len() - conn.received;
-        match net::recv(&conn.stream, &mut scratch[..want])? {
-            Some(0) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the server closed the connection",
-                ));
-            }
-            Some(n) => {
-                let expected = &conn.message[conn.received..conn.received + n];
-                if scratch[..n] != *expected {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        "the server echoed bytes that were not sent",
-                    ));
-                }
-                conn.received += n;
-            }
-            None => return Ok(Some(Interest::Read)),
-        }
-    }
-    Ok(None)
 }
 
 /// Closes the connections, and waits until the server has closed its

@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use part1_generators::Fail;
-use part7_os::net::{self, Interest, IoPoller};
+use part7_os::net::{self, EchoRound, Interest, IoPoller};
 use socket2::{Domain, Socket, Type};
 
 /// A non-blocking connect's "the connection is being made".
@@ -66,8 +66,7 @@ struct Conn {
     stream: Rc<TcpStream>,
     /// The message being sent and expected back.
     message: Vec<u8>,
-    sent: usize,
-    received: usize,
+    round: EchoRound,
     /// Messages this connection has completed (to vary their bytes).
     count: u64,
 }
@@ -80,15 +79,8 @@ impl Conn {
         for (i, byte) in self.message.iter_mut().enumerate() {
             *byte = (seed.wrapping_add(i as u64).wrapping_mul(31) >> 3) as u8;
         }
-        self.sent = 0;
-        self.received = 0;
+        self.round = EchoRound::new();
     }
-}
-
-/// What a connection needs next.
-enum Next {
-    Wait(Interest),
-    Done,
 }
 
 fn main() -> Result<(), Fail> {
@@ -174,8 +166,7 @@ fn connect(
         conns.push(Conn {
             stream: Rc::new(stream),
             message: vec![0; args.size as usize],
-            sent: 0,
-            received: 0,
+            round: EchoRound::new(),
             count: 0,
         });
     }
@@ -203,14 +194,18 @@ fn run(conns: &mut [Conn], total: u64, deadline: Instant) -> Result<(), Fail> {
     let mut scratch = vec![0; conns.first().map_or(0, |c| c.message.len())];
     while done < total {
         while let Some(id) = work.pop_front() {
-            let next = drive(&mut conns[id], &mut scratch).map_err(|e| {
-                Fail::new(format!("connection {}: {e}", id + 1))
-            })?;
+            let conn = &mut conns[id];
+            let next = conn
+                .round
+                .step(&conn.stream, &conn.message, &mut scratch)
+                .map_err(|e| {
+                    Fail::new(format!("connection {}: {e}", id + 1))
+                })?;
             match next {
-                Next::Wait(interest) => {
+                Some(interest) => {
                     poller.add(conns[id].stream.clone(), interest)?;
                 }
-                Next::Done => {
+                None => {
                     done += 1;
                     conns[id].count += 1;
                     if started < total {
@@ -238,37 +233,4 @@ fn run(conns: &mut [Conn], total: u64, deadline: Instant) -> Result<(), Fail> {
         }
     }
     Ok(())
-}
-
-/// Sends and receives what the connection can without blocking.
-fn drive(conn: &mut Conn, scratch: &mut [u8]) -> io::Result<Next> {
-    while conn.sent < conn.message.len() {
-        match net::send(&conn.stream, &conn.message[conn.sent..])? {
-            Some(n) => conn.sent += n,
-            None => return Ok(Next::Wait(Interest::Write)),
-        }
-    }
-    while conn.received < conn.message.len() {
-        let want = conn.message.len() - conn.received;
-        match net::recv(&conn.stream, &mut scratch[..want])? {
-            Some(0) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the server closed a connection",
-                ));
-            }
-            Some(n) => {
-                let expected = &conn.message[conn.received..conn.received + n];
-                if scratch[..n] != *expected {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        "the server echoed bytes that were not sent",
-                    ));
-                }
-                conn.received += n;
-            }
-            None => return Ok(Next::Wait(Interest::Read)),
-        }
-    }
-    Ok(Next::Done)
 }
