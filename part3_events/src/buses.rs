@@ -13,19 +13,12 @@
 //! it owns its strings, so it can be sent to another thread and written
 //! to a pipe.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use part1_generators::{Consumer, Exception, Target};
 
-use crate::event::{Event, Events, Str};
-
-/// One bus: its fields (`id`, `route`, `direction`, `latitude`, ...)
-/// and their text. Python: the `busdict` dictionary.
-///
-/// A `BTreeMap` of owned strings: it is `Send` (Part 4 sends buses to a
-/// thread) and easy to serialize (Part 4 writes them to a pipe).
-pub type Bus = BTreeMap<String, String>;
+pub use crate::bus::Bus;
+use crate::event::{Event, Events};
 
 // ANCHOR: buses_to_dicts
 /// Turns parsing events into one [`Bus`] per `<bus>` element and sends
@@ -47,6 +40,11 @@ where
 {
     Consumer::<E>::new(move |inbox| {
         let mut events = Events::new(inbox);
+        // Python collects an element's text in a list of fragments and
+        // joins them at its end; one string, emptied at each start tag,
+        // does the same without a list.
+        let mut text = String::new();
+        let (mut fields, mut bytes) = (0, 0);
         while let Some(event) = events.next() {
             // Look for the start of a <bus> element.
             let Event::Start(name, _) = event else {
@@ -55,17 +53,18 @@ where
             if name != "bus" {
                 continue;
             }
-            let mut bus = Bus::new();
-            let mut fragments: Vec<Str> = Vec::new();
+            let mut bus = Bus::with_capacity(fields, bytes);
             // Capture the text of the inner elements in the map.
             while let Some(event) = events.next() {
                 match event {
-                    Event::Start(..) => fragments.clear(),
-                    Event::Text(text) => fragments.push(text),
+                    Event::Start(..) => text.clear(),
+                    Event::Text(piece) => text.push_str(&piece),
                     Event::End(name) if name != "bus" => {
-                        bus.insert(name.as_str().to_owned(), join(&fragments));
+                        bus.insert(&name, &text);
                     }
                     Event::End(_) => {
+                        // The next bus will likely be as big as this one.
+                        (fields, bytes) = (bus.len(), bus.text_len());
                         target.send(bus)?;
                         break;
                     }
@@ -76,15 +75,6 @@ where
     })
 }
 // ANCHOR_END: buses_to_dicts
-
-/// `"".join(fragments)`, without a second copy when there is one piece.
-fn join(fragments: &[Str]) -> String {
-    match fragments {
-        [] => String::new(),
-        [one] => one.as_str().to_owned(),
-        many => many.iter().map(|s| s.as_str()).collect(),
-    }
-}
 
 // ANCHOR: filter_on_field
 /// Sends on the buses whose `field` is `value`, and only those.
@@ -99,7 +89,7 @@ where
     let (field, value) = (field.to_owned(), value.to_owned());
     Consumer::<Bus>::new(move |inbox| {
         while let Some(bus) = inbox.recv() {
-            if bus.get(&field) == Some(&value) {
+            if bus.get(&field) == Some(value.as_str()) {
                 target.send(bus)?;
             }
         }
@@ -162,6 +152,7 @@ pub fn fields<'b, const N: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Str;
     use std::cell::RefCell;
     use std::rc::Rc;
 
@@ -210,15 +201,15 @@ mod tests {
         }
         let kept = kept.borrow();
         assert_eq!(kept.len(), 1);
-        assert_eq!(kept[0]["id"], "1485");
-        assert_eq!(kept[0]["route"], "");
+        assert_eq!(kept[0].get("id"), Some("1485"));
+        assert_eq!(kept[0].get("route"), Some(""));
     }
 
     #[test]
     fn filters_pass_only_matching_buses() {
         let kept = Rc::new(RefCell::new(Vec::new()));
         let mut f = filter_on_field("route", "22", Keep(Rc::clone(&kept)));
-        let bus = |route: &str| Bus::from([("route".into(), route.into())]);
+        let bus = |route: &str| Bus::from([("route", route)]);
         f.send(bus("22")).unwrap();
         f.send(bus("36")).unwrap();
         f.send(Bus::new()).unwrap();
@@ -229,12 +220,12 @@ mod tests {
     fn a_missing_field_is_named() {
         let mut bus = Bus::new();
         for (k, v) in [("id", "1485"), ("route", "22"), ("direction", "N")] {
-            bus.insert(k.into(), v.into());
+            bus.insert(k, v);
         }
         let err = bus_location(&bus).unwrap_err();
         assert_eq!(err.to_string(), "bus 1485 has no <latitude>");
-        bus.insert("latitude".into(), "41.9".into());
-        bus.insert("longitude".into(), "-87.6".into());
+        bus.insert("latitude", "41.9");
+        bus.insert("longitude", "-87.6");
         assert_eq!(bus_location(&bus).unwrap(), "22,1485,\"N\",41.9,-87.6");
     }
 }

@@ -82,8 +82,7 @@ impl Buses<'_> {
                             return Ok(Some(bus));
                         }
                     } else if let Some(bus) = bus.as_mut() {
-                        let value = std::mem::take(&mut text);
-                        bus.insert(name.as_ref().to_owned(), value);
+                        bus.insert(name.as_ref(), &text);
                     }
                 }
                 Xml::Eof => {

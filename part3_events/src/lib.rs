@@ -13,6 +13,7 @@
 //! | [`routes`]    | the generator of `allroutes.xml` files                 | mkroutes   |
 //! | [`event`]     | the events sources send: start, text, end              |            |
 //! | [`sax`]       | callback parsing, and callbacks turned into events     | basicsax, cosax, buses |
+//! | [`bus`]       | one bus: a map from field name to text, in two allocations | |
 //! | [`buses`]     | the bus stages: `buses_to_dicts`, `filter_on_field`, `bus_locations` | buses |
 //! | [`expat`]     | a lower-level source: one loop, no callbacks           | coexpat    |
 //! | [`cxml`]      | the lowest: events are views into the file, no copies  | cxmlparse  |
@@ -65,9 +66,9 @@
 //! Part 4 sends buses to a thread and down a pipe to another process. What
 //! it can reuse from here:
 //!
-//! - [`Bus`]: a `BTreeMap<String, String>` from field name to text. It owns
-//!   its strings, so it is `Send` (a thread channel takes it as it is) and
-//!   easy to serialize (a map of strings, in any format).
+//! - [`Bus`]: a map from field name to text (two allocations a bus). It
+//!   owns its text, so it is `Send` (a thread channel takes it as it is),
+//!   and it serializes as a map of strings (a JSON object).
 //! - The stages, each a [`Consumer`](part1_generators::Consumer) built on
 //!   any [`Target`](part1_generators::Target) (a coroutine, a struct, a
 //!   thread's or a pipe's sending end):
@@ -82,6 +83,7 @@
 //!   events). [`buses_to_dicts`] takes either kind.
 //! - [`XmlError`]: bad input as one line naming the file and the place.
 
+pub mod bus;
 pub mod buses;
 pub mod cxml;
 pub mod document;

@@ -111,7 +111,10 @@ fn the_pull_parser_finds_the_same_buses() {
     assert_eq!(buses.len(), 950);
     let northbound_22 = buses
         .iter()
-        .filter(|b| b["route"] == "22" && b["direction"] == "North Bound")
+        .filter(|b| {
+            b.get("route") == Some("22")
+                && b.get("direction") == Some("North Bound")
+        })
         .count();
     assert_eq!(northbound_22, 16);
     assert!(buses.iter().all(|b| b["finalStop"].contains(" & ")));

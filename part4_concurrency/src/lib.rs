@@ -48,7 +48,7 @@
 //! // The closure runs in the worker thread and builds the pipeline there.
 //! let mut stage = threaded(move || filter_on_field("route", "22", Keep(kept)));
 //! for (id, route) in [("1485", "22"), ("1486", "36"), ("1487", "22")] {
-//!     let bus = Bus::from([("id".into(), id.into()), ("route".into(), route.into())]);
+//!     let bus = Bus::from([("id", id), ("route", route)]);
 //!     stage.send(bus)?;
 //! }
 //! stage.close()?; // waits for the worker: every bus has been through

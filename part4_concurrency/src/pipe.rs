@@ -34,13 +34,13 @@
 //! let bus = Bus::from([
 //!     ("id", "1485"), ("route", "22"), ("direction", "North Bound"),
 //!     ("latitude", "41.88"), ("longitude", "-87.62"),
-//! ].map(|(k, v)| (k.to_string(), v.to_string())));
+//! ]);
 //!
 //! let mut stage = sendto(pipe.clone());
 //! stage.send(bus)?;
 //! stage.close()?;
-//! assert_eq!(pipe.text(), "{\"direction\":\"North Bound\",\"id\":\"1485\",\
-//!     \"latitude\":\"41.88\",\"longitude\":\"-87.62\",\"route\":\"22\"}\n");
+//! assert_eq!(pipe.text(), "{\"id\":\"1485\",\"route\":\"22\",\
+//!     \"direction\":\"North Bound\",\"latitude\":\"41.88\",\"longitude\":\"-87.62\"}\n");
 //!
 //! // The other end: read the lines back, send the buses on.
 //! let out = Out::default();
@@ -223,7 +223,7 @@ mod tests {
                     Err(CoroutineError::Raised("a bad bus".into()))
                 }
                 Some(id) => {
-                    self.0.borrow_mut().push(id.clone());
+                    self.0.borrow_mut().push(id.to_owned());
                     Ok(())
                 }
                 None => Ok(()),
@@ -288,9 +288,7 @@ mod tests {
         }
         let state = Rc::new(RefCell::new((Vec::new(), false)));
         let mut stage = sendto(Pipe(Rc::clone(&state)));
-        stage
-            .send(Bus::from([("a".into(), "x\"y".into())]))
-            .unwrap();
+        stage.send(Bus::from([("a", "x\"y")])).unwrap();
         stage.send(Bus::new()).unwrap();
         assert!(!state.borrow().1);
         stage.close().unwrap();
