@@ -18,7 +18,7 @@ use std::io::{self, Write};
 use part1_generators::{Consumer, Exception, Target};
 
 pub use crate::bus::Bus;
-use crate::event::{Event, Events};
+use crate::event::{EventBatch, EventRef, Events};
 
 // ANCHOR: buses_to_dicts
 /// Turns parsing events into one [`Bus`] per `<bus>` element and sends
@@ -27,15 +27,13 @@ use crate::event::{Event, Events};
 /// Inside a `<bus>`, the text of each child element becomes the value of
 /// the field named after it. Text may arrive in several pieces (SAX
 /// sends one per line), so the pieces are collected and joined when the
-/// element ends. Events may come one per `send` ([`Event`]) or in
-/// batches ([`Batch`](crate::event::Batch)): [`Events`] hands them out one
-/// at a time either way.
-// Both loops read the next event the same way, as the original's two
-// `event, value = yield` do (clippy would make the inner one a `for`).
-#[allow(clippy::while_let_on_iterator)]
+/// element ends. Events may come one per `send`
+/// ([`Event`](crate::Event)) or in batches ([`Batch`](crate::event::Batch),
+/// [`Packed`](crate::event::Packed)): [`Events`] hands them out one at a
+/// time either way.
 pub fn buses_to_dicts<E, T>(mut target: T) -> Consumer<E>
 where
-    E: IntoIterator<Item = Event> + 'static,
+    E: EventBatch,
     T: Target<Bus> + 'static,
 {
     Consumer::<E>::new(move |inbox| {
@@ -47,7 +45,7 @@ where
         let (mut fields, mut bytes) = (0, 0);
         while let Some(event) = events.next() {
             // Look for the start of a <bus> element.
-            let Event::Start(name, _) = event else {
+            let EventRef::Start(name, _) = event else {
                 continue;
             };
             if name != "bus" {
@@ -57,12 +55,12 @@ where
             // Capture the text of the inner elements in the map.
             while let Some(event) = events.next() {
                 match event {
-                    Event::Start(..) => text.clear(),
-                    Event::Text(piece) => text.push_str(&piece),
-                    Event::End(name) if name != "bus" => {
-                        bus.insert(&name, &text);
+                    EventRef::Start(..) => text.clear(),
+                    EventRef::Text(piece) => text.push_str(piece),
+                    EventRef::End(name) if name != "bus" => {
+                        bus.insert(name, &text);
                     }
-                    Event::End(_) => {
+                    EventRef::End(_) => {
                         // The next bus will likely be as big as this one.
                         (fields, bytes) = (bus.len(), bus.text_len());
                         target.send(bus)?;
@@ -152,7 +150,7 @@ pub fn fields<'b, const N: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::Str;
+    use crate::event::{Event, Str};
     use std::cell::RefCell;
     use std::rc::Rc;
 

@@ -134,18 +134,190 @@ pub enum Event {
     End(Str),
 }
 
-/// A batch of events, sent in one `send`: the fastest source sends its
+/// A batch of events, sent in one `send`: the fast source sends its
 /// events this way, to pay for one coroutine switch per batch instead of
 /// one per event.
 pub type Batch = Vec<Event>;
 
-/// One event is a batch of one: a stage that reads its input with
-/// [`Events`] takes single events and batches alike.
-impl IntoIterator for Event {
-    type Item = Event;
-    type IntoIter = std::iter::Once<Event>;
-    fn into_iter(self) -> Self::IntoIter {
-        std::iter::once(self)
+/// An event as a stage reads it: its strings borrowed from what carried
+/// it (one [`Event`], a [`Batch`], or a [`Packed`] batch), so that reading
+/// it copies nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventRef<'a> {
+    /// An element starts: its name and attributes.
+    Start(&'a str, &'a [(Str, Str)]),
+    /// A piece of an element's text.
+    Text(&'a str),
+    /// An element ends.
+    End(&'a str),
+}
+
+impl EventRef<'_> {
+    /// The same event with strings of its own.
+    pub fn to_event(self) -> Event {
+        match self {
+            EventRef::Start(name, attrs) => {
+                Event::Start(Str::from(name), attrs.to_vec())
+            }
+            EventRef::Text(text) => Event::Text(Str::from(text)),
+            EventRef::End(name) => Event::End(Str::from(name)),
+        }
+    }
+}
+
+/// Anything a source sends that holds events, one or many: what a stage
+/// that reads with [`Events`] accepts.
+pub trait EventBatch: 'static {
+    /// How many events it holds.
+    fn len(&self) -> usize;
+    /// Whether it holds none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Its event number `i` (`i < len()`).
+    fn get(&self, i: usize) -> EventRef<'_>;
+}
+
+impl Event {
+    /// The event, borrowed.
+    pub fn as_ref(&self) -> EventRef<'_> {
+        match self {
+            Event::Start(name, attrs) => EventRef::Start(name, attrs),
+            Event::Text(text) => EventRef::Text(text),
+            Event::End(name) => EventRef::End(name),
+        }
+    }
+}
+
+/// One event is a batch of one.
+impl EventBatch for Event {
+    fn len(&self) -> usize {
+        1
+    }
+    fn get(&self, _: usize) -> EventRef<'_> {
+        self.as_ref()
+    }
+}
+
+impl EventBatch for Batch {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn get(&self, i: usize) -> EventRef<'_> {
+        self[i].as_ref()
+    }
+}
+
+// ANCHOR: packed
+/// Events packed as small records that point into one shared text: the
+/// cheapest batch to build, send and read. Each event is a kind and a
+/// range of `text`; an event whose text is not in the file as it stands
+/// (text with an entity reference resolved, text broken by a comment,
+/// attributes) keeps its strings in `extra`.
+pub struct Packed<T> {
+    text: Rc<T>,
+    events: Vec<Packet>,
+    extra: Vec<Event>,
+}
+
+/// One packed event: 24 bytes, no allocation.
+#[derive(Clone, Copy, Debug)]
+pub struct Packet {
+    kind: Kind,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Start,
+    Text,
+    End,
+    /// The event is `extra[start]`.
+    Extra,
+}
+// ANCHOR_END: packed
+
+impl Packet {
+    /// A start tag whose name is `text[range]` and which has no attributes.
+    pub fn start(range: Range<usize>) -> Packet {
+        Packet::new(Kind::Start, range)
+    }
+    /// A piece of text that is `text[range]`.
+    pub fn text(range: Range<usize>) -> Packet {
+        Packet::new(Kind::Text, range)
+    }
+    /// An end tag whose name is `text[range]`.
+    pub fn end(range: Range<usize>) -> Packet {
+        Packet::new(Kind::End, range)
+    }
+    fn new(kind: Kind, range: Range<usize>) -> Packet {
+        Packet {
+            kind,
+            start: range.start,
+            end: range.end,
+        }
+    }
+}
+
+impl<T: AsRef<str>> Packed<T> {
+    /// An empty batch of events in `text`, with room for `capacity`.
+    pub fn with_capacity(text: Rc<T>, capacity: usize) -> Packed<T> {
+        Packed {
+            text,
+            events: Vec::with_capacity(capacity),
+            extra: Vec::new(),
+        }
+    }
+
+    /// Adds an event that lies in the text. A range that does not (it
+    /// ends past the text, or cuts a character in two) reads as empty
+    /// text.
+    pub fn push(&mut self, packet: Packet) {
+        self.events.push(packet);
+    }
+
+    /// Adds an event that carries strings of its own.
+    pub fn push_event(&mut self, event: Event) {
+        let at = self.extra.len();
+        self.extra.push(event);
+        self.events.push(Packet::new(Kind::Extra, at..at));
+    }
+
+    /// Moves the events out into a new batch (sharing the same text) and
+    /// leaves this one empty, with its capacity.
+    pub fn take(&mut self) -> Packed<T> {
+        let capacity = self.events.capacity();
+        Packed {
+            text: Rc::clone(&self.text),
+            events: std::mem::replace(
+                &mut self.events,
+                Vec::with_capacity(capacity),
+            ),
+            extra: std::mem::take(&mut self.extra),
+        }
+    }
+}
+
+impl<T: AsRef<str> + 'static> EventBatch for Packed<T> {
+    fn len(&self) -> usize {
+        self.events.len()
+    }
+    #[inline]
+    fn get(&self, i: usize) -> EventRef<'_> {
+        let p = self.events[i];
+        let s = self
+            .text
+            .as_ref()
+            .as_ref()
+            .get(p.start..p.end)
+            .unwrap_or("");
+        match p.kind {
+            Kind::Start => EventRef::Start(s, &[]),
+            Kind::Text => EventRef::Text(s),
+            Kind::End => EventRef::End(s),
+            Kind::Extra => self.extra[p.start].as_ref(),
+        }
     }
 }
 
@@ -155,33 +327,40 @@ impl IntoIterator for Event {
 /// events.next()` reads like `event = (yield)`.
 ///
 /// When the current batch is used up, `next` waits in the inbox for the
-/// next one: it suspends the coroutine from inside an iterator's `next`,
-/// a function called by the coroutine's body. A Python generator cannot
-/// do that (only its own frame can `yield`); a stackful coroutine can.
-pub struct Events<'i, 'y, E: IntoIterator<Item = Event>> {
+/// next one: it suspends the coroutine from inside a function called by
+/// the coroutine's body. A Python generator cannot do that (only its own
+/// frame can `yield`); a stackful coroutine can.
+///
+/// Each event borrows its strings from the batch it came in, so it must
+/// be dropped before the next call to `next` (the compiler checks); a
+/// stage copies what it keeps. That is why `Events` is not an
+/// `Iterator`: an iterator's items may all be kept at once.
+pub struct Events<'i, 'y, E: EventBatch> {
     inbox: &'i Inbox<'y, E>,
-    batch: Option<E::IntoIter>,
+    batch: Option<E>,
+    next: usize,
 }
 
-impl<'i, 'y, E: IntoIterator<Item = Event>> Events<'i, 'y, E> {
+impl<'i, 'y, E: EventBatch> Events<'i, 'y, E> {
     /// Reads the events arriving in `inbox`.
     pub fn new(inbox: &'i Inbox<'y, E>) -> Self {
-        Events { inbox, batch: None }
+        Events {
+            inbox,
+            batch: None,
+            next: 0,
+        }
     }
-}
-
-impl<E: IntoIterator<Item = Event>> Iterator for Events<'_, '_, E> {
-    type Item = Event;
 
     /// The next event, or `None` once the coroutine is closed.
     #[inline]
-    fn next(&mut self) -> Option<Event> {
-        loop {
-            if let Some(event) = self.batch.as_mut().and_then(Iterator::next) {
-                return Some(event);
-            }
-            self.batch = Some(self.inbox.recv()?.into_iter());
+    #[allow(clippy::should_implement_trait)] // it lends: see above
+    pub fn next(&mut self) -> Option<EventRef<'_>> {
+        while self.batch.as_ref().is_none_or(|b| self.next >= b.len()) {
+            self.batch = Some(self.inbox.recv()?);
+            self.next = 0;
         }
+        self.next += 1;
+        Some(self.batch.as_ref()?.get(self.next - 1))
     }
 }
 // ANCHOR_END: events

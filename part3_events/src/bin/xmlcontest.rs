@@ -34,7 +34,7 @@ use part1_generators::{Consumer, CoroutineError, Fail, Target};
 use part3_events::buses::{
     Bus, bus_location, bus_locations_into, buses_to_dicts, filter_on_field,
 };
-use part3_events::event::Batch;
+use part3_events::event::{Batch, EventBatch};
 use part3_events::routes::{DEFAULT_SEED, Size, write_routes};
 use part3_events::sax::{self, EventHandler};
 use part3_events::{Document, Event, XmlError, cxml, expat_parse};
@@ -97,10 +97,7 @@ impl Lines {
 // ANCHOR: pipeline
 /// The stages every coroutine source feeds, printing into `out`. (`E` is
 /// what the source sends: single events, or batches of them.)
-fn pipeline<E>(out: &Lines) -> Consumer<E>
-where
-    E: IntoIterator<Item = Event> + 'static,
-{
+fn pipeline<E: EventBatch>(out: &Lines) -> Consumer<E> {
     buses_to_dicts(filter_on_field(
         "route",
         "22",
