@@ -175,7 +175,7 @@ pub trait EventBatch: 'static {
         self.len() == 0
     }
     /// Its event number `i` (`i < len()`).
-    fn get(&self, i: usize) -> EventRef<'_>;
+    fn event(&self, i: usize) -> EventRef<'_>;
 }
 
 impl Event {
@@ -194,7 +194,7 @@ impl EventBatch for Event {
     fn len(&self) -> usize {
         1
     }
-    fn get(&self, _: usize) -> EventRef<'_> {
+    fn event(&self, _: usize) -> EventRef<'_> {
         self.as_ref()
     }
 }
@@ -203,7 +203,7 @@ impl EventBatch for Batch {
     fn len(&self) -> usize {
         Vec::len(self)
     }
-    fn get(&self, i: usize) -> EventRef<'_> {
+    fn event(&self, i: usize) -> EventRef<'_> {
         self[i].as_ref()
     }
 }
@@ -211,12 +211,17 @@ impl EventBatch for Batch {
 // ANCHOR: packed
 /// Events packed as small records that point into one shared text: the
 /// cheapest batch to build, send and read. Each event is a kind and a
-/// range of `text`; an event whose text is not in the file as it stands
-/// (text with an entity reference resolved, text broken by a comment,
-/// attributes) keeps its strings in `extra`.
+/// range of `text` (or of a rewritten copy of it: see
+/// [`Packed::normalize_line_ends`]). An event with strings that are not
+/// in the file as they stand (entity references resolved, attributes) is
+/// kept whole in `extra`.
 pub struct Packed<T> {
     text: Rc<T>,
     events: Vec<Packet>,
+    /// The part of `text` the events are in, line ends rewritten, if it
+    /// had to be (then `spilled` is true and the ranges are into it).
+    spill: String,
+    spilled: bool,
     extra: Vec<Event>,
 }
 
@@ -251,6 +256,15 @@ impl Packet {
     pub fn end(range: Range<usize>) -> Packet {
         Packet::new(Kind::End, range)
     }
+    /// The event number `i` of the batch's own events (see
+    /// [`Packed::from_parts`]).
+    pub fn extra(i: usize) -> Packet {
+        Packet::new(Kind::Extra, i..i)
+    }
+    /// Whether the event lies in the text (is not an extra).
+    fn in_text(&self) -> bool {
+        !matches!(self.kind, Kind::Extra)
+    }
     fn new(kind: Kind, range: Range<usize>) -> Packet {
         Packet {
             kind,
@@ -266,9 +280,78 @@ impl<T: AsRef<str>> Packed<T> {
         Packed {
             text,
             events: Vec::with_capacity(capacity),
+            spill: String::new(),
+            spilled: false,
             extra: Vec::new(),
         }
     }
+
+    /// A batch made elsewhere (say, on another thread): `events`, in
+    /// `text`, with `extra` the events that carry strings of their own,
+    /// which [`Packet::extra`] points at.
+    pub fn from_parts(
+        text: Rc<T>,
+        events: Vec<Packet>,
+        extra: Vec<Event>,
+    ) -> Packed<T> {
+        Packed {
+            text,
+            events,
+            spill: String::new(),
+            spilled: false,
+            extra,
+        }
+    }
+
+    // ANCHOR: normalize
+    /// Makes every text in the batch read with `\n` line ends (CR LF
+    /// and a lone CR become LF, as XML asks). If the part of the text the
+    /// batch covers has a CR, that part is copied, rewritten, into
+    /// `spill`, and every event is moved along to its new place there.
+    pub fn normalize_line_ends(&mut self) {
+        let text = (*self.text).as_ref();
+        // Events come in the order of the text: the first starts the
+        // part the batch covers, the last ends it.
+        let mut in_text = self.events.iter().filter(|p| p.in_text());
+        let Some(first) = in_text.next() else { return };
+        let start = first.start;
+        let end = in_text.next_back().map_or(first.end, |p| p.end);
+        let Some(part) = text.get(start..end) else {
+            return;
+        };
+        if memchr::memchr(b'\r', part.as_bytes()).is_none() {
+            return;
+        }
+        // Copy, and note where each CR of a CR LF was (it goes away).
+        let mut gone = Vec::new();
+        let mut done = 0;
+        self.spill.reserve(part.len());
+        for cr in memchr::memchr_iter(b'\r', part.as_bytes()) {
+            self.spill.push_str(&part[done..cr]);
+            self.spill.push('\n');
+            done = cr + 1;
+            if part.as_bytes().get(done) == Some(&b'\n') {
+                gone.push(cr);
+                done += 1;
+            }
+        }
+        self.spill.push_str(&part[done..]);
+        // An offset moves back by the number of CRs gone before it.
+        let mut passed = 0;
+        let mut moved = |at: usize| {
+            let at = at - start;
+            while gone.get(passed).is_some_and(|&cr| cr < at) {
+                passed += 1;
+            }
+            at - passed
+        };
+        for packet in self.events.iter_mut().filter(|p| p.in_text()) {
+            packet.start = moved(packet.start);
+            packet.end = moved(packet.end);
+        }
+        self.spilled = true;
+    }
+    // ANCHOR_END: normalize
 
     /// Adds an event that lies in the text. A range that does not (it
     /// ends past the text, or cuts a character in two) reads as empty
@@ -294,6 +377,8 @@ impl<T: AsRef<str>> Packed<T> {
                 &mut self.events,
                 Vec::with_capacity(capacity),
             ),
+            spill: std::mem::take(&mut self.spill),
+            spilled: std::mem::take(&mut self.spilled),
             extra: std::mem::take(&mut self.extra),
         }
     }
@@ -304,19 +389,22 @@ impl<T: AsRef<str> + 'static> EventBatch for Packed<T> {
         self.events.len()
     }
     #[inline]
-    fn get(&self, i: usize) -> EventRef<'_> {
+    fn event(&self, i: usize) -> EventRef<'_> {
         let p = self.events[i];
-        let s = self
-            .text
-            .as_ref()
-            .as_ref()
-            .get(p.start..p.end)
-            .unwrap_or("");
+        let text = if self.spilled {
+            self.spill.as_str()
+        } else {
+            (*self.text).as_ref()
+        };
+        let s = text.get(p.start..p.end).unwrap_or("");
         match p.kind {
             Kind::Start => EventRef::Start(s, &[]),
             Kind::Text => EventRef::Text(s),
             Kind::End => EventRef::End(s),
-            Kind::Extra => self.extra[p.start].as_ref(),
+            Kind::Extra => match self.extra.get(p.start) {
+                Some(event) => event.as_ref(),
+                None => EventRef::Text(""),
+            },
         }
     }
 }
@@ -360,7 +448,7 @@ impl<'i, 'y, E: EventBatch> Events<'i, 'y, E> {
             self.next = 0;
         }
         self.next += 1;
-        Some(self.batch.as_ref()?.get(self.next - 1))
+        Some(self.batch.as_ref()?.event(self.next - 1))
     }
 }
 // ANCHOR_END: events
@@ -442,6 +530,65 @@ mod tests {
         let other = Str::within(&buf, "1485");
         assert_eq!(other, "1485");
         assert_eq!(Rc::strong_count(&buf), 2);
+    }
+
+    /// The events of a packed batch, as Python prints them.
+    fn unpack<T: AsRef<str> + 'static>(batch: &Packed<T>) -> Vec<String> {
+        (0..batch.len())
+            .map(|i| batch.event(i).to_event().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn packed_events_are_ranges_of_the_text() {
+        let text = Rc::new(String::from("<a>x &amp; y</a>"));
+        let mut batch = Packed::with_capacity(Rc::clone(&text), 4);
+        batch.push(Packet::start(1..2));
+        batch.push_event(Event::Text(Str::from("x & y")));
+        batch.push(Packet::end(14..15));
+        batch.push(Packet::text(15..99)); // not in the text: reads as ""
+        let taken = batch.take();
+        assert!(batch.is_empty());
+        assert_eq!(
+            unpack(&taken),
+            [
+                "('start', ('a', {}))",
+                "('text', 'x & y')",
+                "('end', 'a')",
+                "('text', '')"
+            ]
+        );
+    }
+
+    #[test]
+    fn line_ends_in_a_packed_batch_become_lf() {
+        let text = Rc::new(String::from("<a>x\r\ny\r</a>\r\n<b>\r\r\n</b>"));
+        let packets = vec![
+            Packet::start(1..2),
+            Packet::text(3..8),
+            Packet::end(10..11),
+            Packet::extra(0),
+            Packet::text(12..14),
+            Packet::start(15..16),
+            Packet::text(17..20),
+            Packet::end(22..23),
+        ];
+        let extra = vec![Event::Text(Str::from("kept\r"))];
+        let mut batch = Packed::from_parts(text, packets, extra);
+        batch.normalize_line_ends();
+        assert_eq!(
+            unpack(&batch),
+            [
+                "('start', ('a', {}))",
+                r"('text', 'x\ny\n')",
+                "('end', 'a')",
+                r"('text', 'kept\r')",
+                r"('text', '\n')",
+                "('start', ('b', {}))",
+                r"('text', '\n\n')",
+                "('end', 'b')",
+            ]
+        );
     }
 
     #[test]

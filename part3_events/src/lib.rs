@@ -91,8 +91,10 @@ pub mod error;
 pub mod event;
 pub mod expat;
 pub mod iterparse;
+pub mod mapped;
 pub mod routes;
 pub mod sax;
+pub mod two_threads;
 mod xml;
 
 pub use buses::{Bus, bus_locations, buses_to_dicts, filter_on_field};

@@ -20,6 +20,7 @@ fn the_contest_runs_every_source_and_compares_their_output() {
             "no row for {lesson}:\n{stdout}"
         );
     }
+    assert!(stdout.contains("--two-threads"), "{stdout}");
     assert!(stdout.contains("every source printed the same"), "{stdout}");
     // A debug build says loudly that its timings mean nothing.
     if cfg!(debug_assertions) {

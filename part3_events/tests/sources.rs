@@ -7,9 +7,9 @@ use std::path::Path;
 use std::rc::Rc;
 
 use part1_generators::{CoroutineError, Target};
-use part3_events::event::{Batch, Event, Str};
+use part3_events::event::{Batch, Event, EventBatch, Packed, Str};
 use part3_events::sax::{self, EventHandler};
-use part3_events::{Document, cxml, expat_parse};
+use part3_events::{Document, cxml, expat_parse, two_threads};
 
 /// A target that records events (or batches of them), joining adjacent
 /// texts.
@@ -46,8 +46,15 @@ impl Target<Batch> for Record {
     }
 }
 
+impl<T: AsRef<str> + 'static> Target<Packed<T>> for Record {
+    fn send(&mut self, batch: Packed<T>) -> Result<(), CoroutineError> {
+        (0..batch.len()).for_each(|i| self.push(batch.event(i).to_event()));
+        Ok(())
+    }
+}
+
 /// The events of each source for the file at `path`.
-fn all_sources(path: &Path) -> [Vec<String>; 3] {
+fn all_sources(path: &Path) -> [Vec<String>; 4] {
     let sax_record = Record::default();
     let mut handler = EventHandler::new(sax_record.clone());
     sax::parse(path, &mut handler).unwrap();
@@ -55,10 +62,13 @@ fn all_sources(path: &Path) -> [Vec<String>; 3] {
     expat_parse(path, &mut expat_record).unwrap();
     let mut cxml_record = Record::default();
     cxml::parse(path, &mut cxml_record).unwrap();
+    let mut threads_record = Record::default();
+    two_threads::parse(path, &mut threads_record).unwrap();
     [
         sax_record.lines(),
         expat_record.lines(),
         cxml_record.lines(),
+        threads_record.lines(),
     ]
 }
 
@@ -68,10 +78,11 @@ fn check(name: &str, xml: &str) -> Vec<String> {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("doc.xml");
     std::fs::write(&path, xml).unwrap();
-    let [sax, expat, cxml] = all_sources(&path);
+    let [sax, expat, cxml, threads] = all_sources(&path);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(sax, expat, "{name}: SAX and expat_parse differ");
     assert_eq!(expat, cxml, "{name}: expat_parse and cxml differ");
+    assert_eq!(cxml, threads, "{name}: cxml and two_threads differ");
     sax
 }
 
@@ -97,9 +108,10 @@ fn sources_agree_on_entities_cdata_comments_and_line_ends() {
 #[test]
 fn sources_agree_on_the_bus_data() {
     let data = part1_generators::data_path("allroutes.xml");
-    let [sax, expat, cxml] = all_sources(&data);
+    let [sax, expat, cxml, threads] = all_sources(&data);
     assert_eq!(sax, expat);
     assert_eq!(expat, cxml);
+    assert_eq!(cxml, threads);
     assert!(sax.len() > 30_000, "{}", sax.len());
 }
 

@@ -39,7 +39,7 @@
 //! # struct Keep(Arc<Mutex<Vec<String>>>);
 //! # impl Target<Bus> for Keep {
 //! #     fn send(&mut self, bus: Bus) -> Result<(), part1_generators::CoroutineError> {
-//! #         self.0.lock().unwrap().push(bus["id"].clone());
+//! #         self.0.lock().unwrap().push(bus["id"].to_owned());
 //! #         Ok(())
 //! #     }
 //! # }

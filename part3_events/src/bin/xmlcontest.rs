@@ -37,7 +37,7 @@ use part3_events::buses::{
 use part3_events::event::{Batch, EventBatch};
 use part3_events::routes::{DEFAULT_SEED, Size, write_routes};
 use part3_events::sax::{self, EventHandler};
-use part3_events::{Document, Event, XmlError, cxml, expat_parse};
+use part3_events::{Document, Event, XmlError, cxml, expat_parse, two_threads};
 
 /// Times every event source on a large bus file.
 #[derive(Parser)]
@@ -176,6 +176,18 @@ fn cxml_one_by_one(path: &Path) -> Result<Run, Fail> {
     })
 }
 
+/// cxmlparse --two-threads: the parser on a thread of its own.
+fn two_threads_source(path: &Path) -> Result<Run, Fail> {
+    let out = Lines::default();
+    let mut target = pipeline(&out);
+    let events = two_threads::parse(path, &mut target)?;
+    target.close()?;
+    Ok(Run {
+        lines: out.take(),
+        events,
+    })
+}
+
 // ANCHOR: pull_loop
 /// iterbus.py: the same filter as a plain loop, no coroutines.
 fn pull_loop(path: &Path) -> Result<Run, Fail> {
@@ -212,6 +224,7 @@ const CONTESTANTS: &[(&str, &str, Contestant)] = &[
     ("coexpat", "expat_parse", expat_source),
     ("cxmlparse", "cxml::parse", cxml_source),
     ("-", "cxml::parse, unbatched", cxml_one_by_one),
+    ("cxmlparse", "--two-threads", two_threads_source),
     ("iterbus", "pull loop, no coroutines", pull_loop),
 ];
 
@@ -308,6 +321,12 @@ fn contest(args: &Args, path: &Path) -> Result<(), Fail> {
         .find(|r| r.0 == "iterbus")
         .map_or(Duration::ZERO, |r| r.3);
     let (alone, alone_time) = best_of(args.runs, || parser_alone(path))?;
+    let (alone_037, alone_037_time) = best_of(args.runs, || {
+        Ok(Run {
+            lines: Vec::new(),
+            events: two_threads::count_events(path)?,
+        })
+    })?;
     for (lesson, source, run, time) in &results {
         print_row(lesson, source, run.events, *time, megabytes, loop_time);
     }
@@ -316,6 +335,14 @@ fn contest(args: &Args, path: &Path) -> Result<(), Fail> {
         "quick-xml alone, no stages",
         alone.events,
         alone_time,
+        megabytes,
+        loop_time,
+    );
+    print_row(
+        "-",
+        "quick-xml 0.37, mapped",
+        alone_037.events,
+        alone_037_time,
         megabytes,
         loop_time,
     );

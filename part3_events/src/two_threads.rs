@@ -1,0 +1,322 @@
+//! The fastest source: the parser on one core, the coroutines on the
+//! other (the contest's last row; `cxmlparse --two-threads`).
+//!
+//! [`cxml`](crate::cxml) does all its work on one thread: it parses, then
+//! switches into the stages, then parses again. The machine has two cores.
+//! This source gives the parser a thread of its own, and the coroutine
+//! pipeline runs on the calling thread, as always:
+//!
+//! ```text
+//! parser thread:  parse | parse | parse | parse | ...
+//!                    chunk   chunk   chunk           (a channel)
+//! this thread:          stages  stages  stages  ...
+//! ```
+//!
+//! Both threads work at once, so the whole takes about as long as the
+//! slower of the two instead of the sum. Four things make each side cheap:
+//!
+//! - The file is mapped, not read ([`MappedText`]), and checked to be
+//!   UTF-8 once. Its line ends are made `\n` text by text, on the stages'
+//!   side, which has time to spare.
+//! - The parser thread does not copy text: an event is a kind and a range
+//!   of the file ([`Packet`]), 4,096 of them to a chunk.
+//! - The parser is quick-xml 0.37: from 0.38 on, quick-xml checks the
+//!   UTF-8 of every event's text again, which is half of its time here.
+//! - The stages read the chunks as [`Packed`] batches: one coroutine
+//!   switch per 4,096 events, and each event's strings are borrowed
+//!   (`EventRef`), never copied, until `buses_to_dicts` puts them in a bus.
+//!
+//! The parser thread borrows the text (a scoped thread: it cannot outlive
+//! the call), and nothing shared between the threads is ever written, so
+//! there is no lock. The coroutines stay on this thread: corosensei's
+//! coroutines are not `Send`, and need not be.
+
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use part1_generators::Target;
+use quick_xml_037::Reader;
+use quick_xml_037::escape::unescape;
+use quick_xml_037::events::{BytesStart, Event as Xml};
+
+use crate::error::{Position, XmlError, describe_coroutine};
+use crate::event::{Event, Packed, Packet, Str};
+use crate::mapped::MappedText;
+use crate::xml::{Nesting, push_normalized};
+
+/// How many events the parser thread puts in a chunk.
+pub const CHUNK: usize = 4096;
+
+/// How many chunks may wait in the channel before the parser waits for
+/// the stages.
+const DEPTH: usize = 16;
+
+/// A chunk of events, as it crosses from the parser thread.
+struct Chunk {
+    packets: Vec<Packet>,
+    /// Events with strings of their own, which `Packet::extra` points at
+    /// (plain `String`s: the `Rc` in a [`Str`] cannot cross threads).
+    extra: Vec<Owned>,
+}
+
+enum Owned {
+    Start(String, Vec<(String, String)>),
+    Text(String),
+}
+
+// ANCHOR: parse
+/// Parses the XML file at `path` on a thread of its own and sends its
+/// events into `target` from this one, in [`Packed`] batches of up to
+/// [`CHUNK`]. Returns the number of events sent.
+pub fn parse(
+    path: impl AsRef<Path>,
+    target: &mut impl Target<Packed<MappedText>>,
+) -> Result<u64, XmlError> {
+    let path = path.as_ref();
+    let text = Rc::new(MappedText::open(path)?);
+    let shared: &str = text.as_str();
+    std::thread::scope(|scope| {
+        let (chunks, arriving) = sync_channel(DEPTH);
+        scope.spawn(move || tokenize(path, shared, chunks));
+        feed(path, &text, arriving, target)
+        // Returning drops `arriving`: a parser still at work finds the
+        // channel closed at its next chunk and stops; the scope waits.
+    })
+}
+// ANCHOR_END: parse
+
+/// quick-xml 0.37 alone, for the contest: maps the file at `path` and
+/// reads every event, doing nothing with them. Returns how many.
+pub fn count_events(path: impl AsRef<Path>) -> Result<u64, XmlError> {
+    let path = path.as_ref();
+    let text = MappedText::open(path)?;
+    let mut parser = Parser::new(text.as_str());
+    let mut events = 0;
+    loop {
+        match parser.reader.read_event() {
+            Ok(Xml::Eof) => return Ok(events),
+            Ok(_) => events += 1,
+            Err(e) => {
+                let at = parser.reader.error_position() as usize;
+                let position = Position::of(text.as_str().as_bytes(), at);
+                return Err(XmlError::at(path, position, e.to_string()));
+            }
+        }
+    }
+}
+
+/// This thread's side: each chunk becomes a batch sent into `target`.
+fn feed(
+    path: &Path,
+    text: &Rc<MappedText>,
+    arriving: Receiver<Result<Chunk, XmlError>>,
+    target: &mut impl Target<Packed<MappedText>>,
+) -> Result<u64, XmlError> {
+    let mut sent = 0;
+    for chunk in arriving {
+        let Chunk { packets, extra } = chunk?;
+        sent += packets.len() as u64;
+        let extra = extra.into_iter().map(Owned::into_event).collect();
+        let mut batch = Packed::from_parts(Rc::clone(text), packets, extra);
+        // The file is as it was written; XML's line ends are `\n`. This
+        // thread has time to spare while the parser works, so it does it.
+        batch.normalize_line_ends();
+        // As in `cxml`, a stage's error has no exact place in the file.
+        target
+            .send(batch)
+            .map_err(|e| XmlError::whole(path, describe_coroutine(&e)))?;
+    }
+    Ok(sent)
+}
+
+impl Owned {
+    fn into_event(self) -> Event {
+        match self {
+            Owned::Start(name, attrs) => Event::Start(
+                Str::from(name),
+                attrs
+                    .into_iter()
+                    .map(|(k, v)| (Str::from(k), Str::from(v)))
+                    .collect(),
+            ),
+            Owned::Text(text) => Event::Text(Str::from(text)),
+        }
+    }
+}
+
+/// The parser thread: reads `text` and sends its events in chunks, then
+/// `Ok` chunks to the end, or an error and stops. Stops early, quietly,
+/// if the other side hangs up.
+fn tokenize(
+    path: &Path,
+    text: &str,
+    chunks: SyncSender<Result<Chunk, XmlError>>,
+) {
+    let mut chunk = new_chunk();
+    let mut parser = Parser::new(text);
+    loop {
+        match parser.next(&mut chunk) {
+            Ok(more) => {
+                if chunk.packets.len() >= CHUNK || !more {
+                    let full = std::mem::replace(&mut chunk, new_chunk());
+                    if chunks.send(Ok(full)).is_err() || !more {
+                        return;
+                    }
+                }
+            }
+            Err((at, message)) => {
+                let position = Position::of(text.as_bytes(), at);
+                let error = XmlError::at(path, position, message);
+                let _ = chunks.send(Err(error));
+                return;
+            }
+        }
+    }
+}
+
+fn new_chunk() -> Chunk {
+    Chunk {
+        packets: Vec::with_capacity(CHUNK),
+        extra: Vec::new(),
+    }
+}
+
+/// quick-xml and the checks it leaves to us (see `xml::Nesting`).
+struct Parser<'t> {
+    text: &'t str,
+    reader: Reader<&'t [u8]>,
+    nesting: Nesting,
+}
+
+impl<'t> Parser<'t> {
+    fn new(text: &'t str) -> Parser<'t> {
+        let mut reader = Reader::from_str(text);
+        let config = reader.config_mut();
+        // `<a/>` comes as one event, which we send as a start and an
+        // end (quick-xml's own expansion makes an end whose name is not
+        // in the text, so it could not be a range of it).
+        config.expand_empty_elements = false;
+        config.check_end_names = true;
+        Parser {
+            text,
+            reader,
+            nesting: Nesting::default(),
+        }
+    }
+
+    /// Where `piece`, a slice of the text, lies in it.
+    fn range(&self, piece: &[u8]) -> std::ops::Range<usize> {
+        let start =
+            (piece.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        start..start + piece.len()
+    }
+
+    /// `piece` as a `&str` of the text. quick-xml cuts the text next to
+    /// ASCII bytes (`<`, `>`, spaces), which never split a character, so
+    /// this fails only if quick-xml hands us something else.
+    fn view(&self, piece: &[u8]) -> Result<&'t str, String> {
+        let text = self.text;
+        text.get(self.range(piece))
+            .ok_or_else(|| "quick-xml gave a piece that is not text".into())
+    }
+
+    // ANCHOR: next
+    /// Reads one event into `chunk`. Returns whether there are more, or
+    /// the byte where the error is and what it is.
+    fn next(&mut self, chunk: &mut Chunk) -> Result<bool, (usize, String)> {
+        let at = self.reader.buffer_position() as usize;
+        let fail = |message: String| (at, message);
+        let event = self.reader.read_event().map_err(|e| {
+            (self.reader.error_position() as usize, e.to_string())
+        })?;
+        match event {
+            Xml::Start(start) => self.start(&start, chunk).map_err(fail)?,
+            Xml::Empty(start) => {
+                self.start(&start, chunk).map_err(fail)?;
+                self.nesting.end();
+                let name = self.range(start.name().into_inner());
+                chunk.packets.push(Packet::end(name));
+            }
+            Xml::End(end) => {
+                self.nesting.end();
+                let name = self.range(end.name().into_inner());
+                chunk.packets.push(Packet::end(name));
+            }
+            Xml::Text(text) if self.nesting.inside() => {
+                if memchr::memchr(b'&', &text).is_some() {
+                    // Line ends first: `&#13;` is a CR that stays one.
+                    let mut raw = String::new();
+                    push_normalized(&mut raw, self.view(&text).map_err(fail)?);
+                    let resolved =
+                        unescape(&raw).map_err(|e| fail(e.to_string()))?;
+                    push_owned(chunk, Owned::Text(resolved.into_owned()));
+                } else {
+                    chunk.packets.push(Packet::text(self.range(&text)));
+                }
+            }
+            Xml::CData(text) if self.nesting.inside() => {
+                chunk.packets.push(Packet::text(self.range(&text)));
+            }
+            Xml::Text(text) => {
+                let text = self.view(&text).map_err(fail)?;
+                self.nesting.outside(text).map_err(fail)?;
+            }
+            Xml::CData(_) => {
+                return Err(fail("text outside the root element".into()));
+            }
+            Xml::Eof => {
+                self.nesting.finish().map_err(fail)?;
+                return Ok(false);
+            }
+            // Comments, processing instructions, the declaration.
+            _ => {}
+        }
+        Ok(true)
+    }
+    // ANCHOR_END: next
+
+    /// An element starts.
+    fn start(
+        &mut self,
+        start: &BytesStart<'_>,
+        chunk: &mut Chunk,
+    ) -> Result<(), String> {
+        let name = self.view(start.name().into_inner())?;
+        self.nesting.start(name)?;
+        if start.attributes_raw().is_empty() {
+            chunk
+                .packets
+                .push(Packet::start(self.range(name.as_bytes())));
+        } else {
+            let attrs = self.attributes(start)?;
+            push_owned(chunk, Owned::Start(name.to_owned(), attrs));
+        }
+        Ok(())
+    }
+
+    /// The attributes of a start tag: line ends and tabs in a value
+    /// become spaces (XML's attribute-value normalization), then entities
+    /// are resolved, as the other sources do.
+    fn attributes(
+        &self,
+        start: &BytesStart<'_>,
+    ) -> Result<Vec<(String, String)>, String> {
+        let mut out = Vec::new();
+        for attr in start.attributes() {
+            let attr = attr.map_err(|e| e.to_string())?;
+            let key = self.view(attr.key.as_ref())?.to_owned();
+            let mut raw = String::new();
+            push_normalized(&mut raw, self.view(&attr.value)?);
+            let raw = raw.replace(['\n', '\t'], " ");
+            let value = unescape(&raw).map_err(|e| e.to_string())?;
+            out.push((key, value.into_owned()));
+        }
+        Ok(out)
+    }
+}
+
+fn push_owned(chunk: &mut Chunk, event: Owned) {
+    chunk.packets.push(Packet::extra(chunk.extra.len()));
+    chunk.extra.push(event);
+}
