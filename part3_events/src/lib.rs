@@ -17,6 +17,8 @@
 //! | [`buses`]     | the bus stages: `buses_to_dicts`, `filter_on_field`, `bus_locations` | buses |
 //! | [`expat`]     | a lower-level source: one loop, no callbacks           | coexpat    |
 //! | [`cxml`]      | the lowest: events are views into the file, no copies  | cxmlparse  |
+//! | [`two_threads`] | the parser on a thread of its own, the stages on this one | cxmlparse --two-threads |
+//! | [`mapped`]    | a file mapped into memory (the crate's one `unsafe`)   |            |
 //! | [`iterparse`] | no coroutines: a plain iterator over the buses         | iterbus    |
 //! | [`document`]  | a whole file in memory, shared by its events           |            |
 //! | [`error`]     | bad input, said in one line with file, line and column |            |
@@ -80,7 +82,8 @@
 //!   XmlError>`: [`expat_parse`] (streams the file, one event per send),
 //!   [`sax::parse`] with [`sax::EventHandler`] (the same through
 //!   callbacks), [`cxml::parse`] (whole file in memory, batches of
-//!   events). [`buses_to_dicts`] takes either kind.
+//!   events), [`two_threads::parse`] (a parser thread, packed batches).
+//!   [`buses_to_dicts`] takes any [`EventBatch`](event::EventBatch).
 //! - [`XmlError`]: bad input as one line naming the file and the place.
 
 pub mod bus;
