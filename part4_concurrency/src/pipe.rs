@@ -219,7 +219,7 @@ mod tests {
     impl Target<Bus> for Keep {
         fn send(&mut self, bus: Bus) -> Result<(), CoroutineError> {
             match bus.get("id") {
-                Some(id) if id == "bad" => {
+                Some("bad") => {
                     Err(CoroutineError::Raised("a bad bus".into()))
                 }
                 Some(id) => {
