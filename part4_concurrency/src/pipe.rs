@@ -219,9 +219,7 @@ mod tests {
     impl Target<Bus> for Keep {
         fn send(&mut self, bus: Bus) -> Result<(), CoroutineError> {
             match bus.get("id") {
-                Some("bad") => {
-                    Err(CoroutineError::Raised("a bad bus".into()))
-                }
+                Some("bad") => Err(CoroutineError::Raised("a bad bus".into())),
                 Some(id) => {
                     self.0.borrow_mut().push(id.to_owned());
                     Ok(())
