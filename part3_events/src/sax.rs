@@ -12,7 +12,8 @@
 //! CDATA section, and a text that straddles two of the blocks Python's
 //! reader feeds to expat arrives in two pieces. A handler that wants an
 //! element's whole text must collect the pieces, which is why
-//! `buses_to_dicts` keeps a list of fragments.
+//! `buses_to_dicts` appends each piece to the text of the element it is
+//! in (Python keeps a list of fragments and joins it).
 
 use std::fs::File;
 use std::io::BufReader;
