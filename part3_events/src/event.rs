@@ -22,6 +22,10 @@ use std::rc::Rc;
 
 use part1_generators::Inbox;
 
+use quick_xml_037::escape::unescape;
+
+use crate::xml::push_normalized;
+
 /// A string that can be sent into a coroutine without copying: a shared
 /// buffer and the range of it that this string is.
 ///
@@ -211,33 +215,35 @@ impl EventBatch for Batch {
 // ANCHOR: packed
 /// Events packed as small records that point into one shared text: the
 /// cheapest batch to build, send and read. Each event is a kind and a
-/// range of `text` (or of a rewritten copy of it: see
-/// [`Packed::normalize_line_ends`]). An event with strings that are not
-/// in the file as they stand (entity references resolved, attributes) is
-/// kept whole in `extra`.
+/// range of `text`. A text that had to be rewritten (its line ends, its
+/// references) is kept, rewritten, in `spill` (see
+/// [`Packed::resolve_texts`]); a start tag with attributes is kept whole
+/// in `extra`.
 pub struct Packed<T> {
     text: Rc<T>,
     events: Vec<Packet>,
-    /// The part of `text` the events are in, line ends rewritten, if it
-    /// had to be (then `spilled` is true and the ranges are into it).
+    /// Rewritten texts, back to back.
     spill: String,
-    spilled: bool,
     extra: Vec<Event>,
 }
 
-/// One packed event: 24 bytes, no allocation.
+/// One packed event: 12 bytes, no allocation. Offsets are `u32`, so a
+/// packed text is at most 4 GiB; a range past that reads as empty text.
 #[derive(Clone, Copy, Debug)]
 pub struct Packet {
+    start: u32,
+    end: u32,
     kind: Kind,
-    start: usize,
-    end: usize,
 }
 
 #[derive(Clone, Copy, Debug)]
 enum Kind {
     Start,
     Text,
+    CData,
     End,
+    /// A text that is `spill[start..end]`.
+    Spilled,
     /// The event is `extra[start]`.
     Extra,
 }
@@ -248,9 +254,14 @@ impl Packet {
     pub fn start(range: Range<usize>) -> Packet {
         Packet::new(Kind::Start, range)
     }
-    /// A piece of text that is `text[range]`.
+    /// A piece of text that is `text[range]`, as the file has it (see
+    /// [`Packed::resolve_texts`]).
     pub fn text(range: Range<usize>) -> Packet {
         Packet::new(Kind::Text, range)
+    }
+    /// A CDATA section whose content is `text[range]`.
+    pub fn cdata(range: Range<usize>) -> Packet {
+        Packet::new(Kind::CData, range)
     }
     /// An end tag whose name is `text[range]`.
     pub fn end(range: Range<usize>) -> Packet {
@@ -261,29 +272,25 @@ impl Packet {
     pub fn extra(i: usize) -> Packet {
         Packet::new(Kind::Extra, i..i)
     }
-    /// Whether the event lies in the text (is not an extra).
-    fn in_text(&self) -> bool {
-        !matches!(self.kind, Kind::Extra)
-    }
     fn new(kind: Kind, range: Range<usize>) -> Packet {
+        // Past 4 GiB, both ends become u32::MAX: an empty range, which
+        // no text of that size can have been packed to reach.
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
         Packet {
+            start: offset(range.start),
+            end: offset(range.end),
             kind,
-            start: range.start,
-            end: range.end,
         }
+    }
+    fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
     }
 }
 
 impl<T: AsRef<str>> Packed<T> {
     /// An empty batch of events in `text`, with room for `capacity`.
     pub fn with_capacity(text: Rc<T>, capacity: usize) -> Packed<T> {
-        Packed {
-            text,
-            events: Vec::with_capacity(capacity),
-            spill: String::new(),
-            spilled: false,
-            extra: Vec::new(),
-        }
+        Packed::from_parts(text, Vec::with_capacity(capacity), Vec::new())
     }
 
     /// A batch made elsewhere (say, on another thread): `events`, in
@@ -298,58 +305,56 @@ impl<T: AsRef<str>> Packed<T> {
             text,
             events,
             spill: String::new(),
-            spilled: false,
             extra,
         }
     }
 
     // ANCHOR: normalize
-    /// Makes every text in the batch read with `\n` line ends (CR LF
-    /// and a lone CR become LF, as XML asks). If the part of the text the
-    /// batch covers has a CR, that part is copied, rewritten, into
-    /// `spill`, and every event is moved along to its new place there.
-    pub fn normalize_line_ends(&mut self) {
+    /// Makes every text in the batch what XML says it is: line ends
+    /// `\n` (CR LF and a lone CR become LF), and in a text that is not
+    /// CDATA, references replaced (`&amp;` by `&`, `&#52;` by `4`).
+    ///
+    /// Most texts need nothing, and the commonest other, the blank
+    /// between two tags of a Windows file (CR LF and some indent), just
+    /// starts a byte later. Any other text with a CR or a reference is
+    /// rewritten into `spill`. An unknown reference is an error: the
+    /// byte where its text starts, and what is wrong.
+    pub fn resolve_texts(&mut self) -> Result<(), (usize, String)> {
         let text = (*self.text).as_ref();
-        // Events come in the order of the text: the first starts the
-        // part the batch covers, the last ends it.
-        let mut in_text = self.events.iter().filter(|p| p.in_text());
-        let Some(first) = in_text.next() else { return };
-        let start = first.start;
-        let end = in_text.next_back().map_or(first.end, |p| p.end);
-        let Some(part) = text.get(start..end) else {
-            return;
-        };
-        if memchr::memchr(b'\r', part.as_bytes()).is_none() {
-            return;
-        }
-        // Copy, and note where each CR of a CR LF was (it goes away).
-        let mut gone = Vec::new();
-        let mut done = 0;
-        self.spill.reserve(part.len());
-        for cr in memchr::memchr_iter(b'\r', part.as_bytes()) {
-            self.spill.push_str(&part[done..cr]);
-            self.spill.push('\n');
-            done = cr + 1;
-            if part.as_bytes().get(done) == Some(&b'\n') {
-                gone.push(cr);
-                done += 1;
+        for packet in &mut self.events {
+            let cdata = match packet.kind {
+                Kind::Text => false,
+                Kind::CData => true,
+                _ => continue,
+            };
+            let Some(piece) = text.get(packet.range()) else {
+                continue;
+            };
+            // Texts are short: a plain loop over their bytes beats
+            // calling memchr for each.
+            let (skip, rest) = match piece.as_bytes() {
+                [b'\r', b'\n', rest @ ..] => (1, rest),
+                all => (0, all),
+            };
+            let marked = |&b: &u8| b == b'\r' || (b == b'&' && !cdata);
+            if !rest.iter().any(marked) {
+                packet.start += skip;
+                continue;
             }
-        }
-        self.spill.push_str(&part[done..]);
-        // An offset moves back by the number of CRs gone before it.
-        let mut passed = 0;
-        let mut moved = |at: usize| {
-            let at = at - start;
-            while gone.get(passed).is_some_and(|&cr| cr < at) {
-                passed += 1;
+            let at = self.spill.len();
+            if cdata || !piece.contains('&') {
+                push_normalized(&mut self.spill, piece);
+            } else {
+                // Line ends first: `&#13;` is a CR that stays one.
+                let mut raw = String::new();
+                push_normalized(&mut raw, piece);
+                let resolved = unescape(&raw)
+                    .map_err(|e| (packet.start as usize, e.to_string()))?;
+                self.spill.push_str(&resolved);
             }
-            at - passed
-        };
-        for packet in self.events.iter_mut().filter(|p| p.in_text()) {
-            packet.start = moved(packet.start);
-            packet.end = moved(packet.end);
+            *packet = Packet::new(Kind::Spilled, at..self.spill.len());
         }
-        self.spilled = true;
+        Ok(())
     }
     // ANCHOR_END: normalize
 
@@ -362,9 +367,8 @@ impl<T: AsRef<str>> Packed<T> {
 
     /// Adds an event that carries strings of its own.
     pub fn push_event(&mut self, event: Event) {
-        let at = self.extra.len();
+        self.events.push(Packet::extra(self.extra.len()));
         self.extra.push(event);
-        self.events.push(Packet::new(Kind::Extra, at..at));
     }
 
     /// Moves the events out into a new batch (sharing the same text) and
@@ -378,7 +382,6 @@ impl<T: AsRef<str>> Packed<T> {
                 Vec::with_capacity(capacity),
             ),
             spill: std::mem::take(&mut self.spill),
-            spilled: std::mem::take(&mut self.spilled),
             extra: std::mem::take(&mut self.extra),
         }
     }
@@ -388,20 +391,18 @@ impl<T: AsRef<str> + 'static> EventBatch for Packed<T> {
     fn len(&self) -> usize {
         self.events.len()
     }
-    #[inline]
+    #[inline(always)]
     fn event(&self, i: usize) -> EventRef<'_> {
         let p = self.events[i];
-        let text = if self.spilled {
-            self.spill.as_str()
-        } else {
-            (*self.text).as_ref()
-        };
-        let s = text.get(p.start..p.end).unwrap_or("");
+        let in_text = || (*self.text).as_ref().get(p.range()).unwrap_or("");
         match p.kind {
-            Kind::Start => EventRef::Start(s, &[]),
-            Kind::Text => EventRef::Text(s),
-            Kind::End => EventRef::End(s),
-            Kind::Extra => match self.extra.get(p.start) {
+            Kind::Start => EventRef::Start(in_text(), &[]),
+            Kind::Text | Kind::CData => EventRef::Text(in_text()),
+            Kind::End => EventRef::End(in_text()),
+            Kind::Spilled => {
+                EventRef::Text(self.spill.get(p.range()).unwrap_or(""))
+            }
+            Kind::Extra => match self.extra.get(p.start as usize) {
                 Some(event) => event.as_ref(),
                 None => EventRef::Text(""),
             },
@@ -440,15 +441,31 @@ impl<'i, 'y, E: EventBatch> Events<'i, 'y, E> {
     }
 
     /// The next event, or `None` once the coroutine is closed.
-    #[inline]
+    #[inline(always)]
     #[allow(clippy::should_implement_trait)] // it lends: see above
     pub fn next(&mut self) -> Option<EventRef<'_>> {
-        while self.batch.as_ref().is_none_or(|b| self.next >= b.len()) {
-            self.batch = Some(self.inbox.recv()?);
-            self.next = 0;
+        if self.batch.as_ref().is_none_or(|b| self.next >= b.len()) {
+            self.wait()?;
         }
+        let batch = self.batch.as_ref()?;
         self.next += 1;
-        Some(self.batch.as_ref()?.event(self.next - 1))
+        Some(batch.event(self.next - 1))
+    }
+
+    /// Waits for a batch with events in it, or `None` once closed. Kept
+    /// out of `next`, so that `next`, which runs for every event, is
+    /// small enough for the compiler to put in the stage's loop.
+    #[cold]
+    #[inline(never)]
+    fn wait(&mut self) -> Option<()> {
+        loop {
+            let batch = self.inbox.recv()?;
+            if !batch.is_empty() {
+                self.batch = Some(batch);
+                self.next = 0;
+                return Some(());
+            }
+        }
     }
 }
 // ANCHOR_END: events
@@ -561,21 +578,25 @@ mod tests {
     }
 
     #[test]
-    fn line_ends_in_a_packed_batch_become_lf() {
-        let text = Rc::new(String::from("<a>x\r\ny\r</a>\r\n<b>\r\r\n</b>"));
+    fn texts_in_a_packed_batch_are_resolved() {
+        let text = "<a>x\r\ny\r</a>\r\n<b>\r\r\n</b>a &amp; b\r\n<c/>";
+        let text = format!("{text}<![CDATA[&amp;\r\n]]>\r\n  ");
         let packets = vec![
             Packet::start(1..2),
-            Packet::text(3..8),
+            Packet::text(3..8), // x CR LF y CR
             Packet::end(10..11),
             Packet::extra(0),
-            Packet::text(12..14),
+            Packet::text(12..14), // CR LF: starts a byte later
             Packet::start(15..16),
-            Packet::text(17..20),
+            Packet::text(17..20), // CR CR LF
             Packet::end(22..23),
+            Packet::text(24..35),  // a &amp; b CR LF
+            Packet::cdata(48..55), // &amp; CR LF, not a reference
+            Packet::text(58..62),  // CR LF and blanks
         ];
         let extra = vec![Event::Text(Str::from("kept\r"))];
-        let mut batch = Packed::from_parts(text, packets, extra);
-        batch.normalize_line_ends();
+        let mut batch = Packed::from_parts(Rc::new(text), packets, extra);
+        batch.resolve_texts().unwrap();
         assert_eq!(
             unpack(&batch),
             [
@@ -587,8 +608,21 @@ mod tests {
                 "('start', ('b', {}))",
                 r"('text', '\n\n')",
                 "('end', 'b')",
+                r"('text', 'a & b\n')",
+                r"('text', '&amp;\n')",
+                r"('text', '\n  ')",
             ]
         );
+    }
+
+    #[test]
+    fn an_unknown_reference_is_placed() {
+        let text = Rc::new(String::from("<a>x\r\n&bogus;</a>"));
+        let packets = vec![Packet::start(1..2), Packet::text(3..13)];
+        let mut batch = Packed::from_parts(text, packets, Vec::new());
+        let (at, message) = batch.resolve_texts().unwrap_err();
+        assert_eq!(at, 3, "where the text starts");
+        assert!(message.contains("bogus"), "{message}");
     }
 
     #[test]

@@ -43,10 +43,10 @@ use quick_xml_037::events::{BytesStart, Event as Xml};
 use crate::error::{Position, XmlError, describe_coroutine};
 use crate::event::{Event, Packed, Packet, Str};
 use crate::mapped::MappedText;
-use crate::xml::{Nesting, push_normalized};
+use crate::xml::{self, push_normalized};
 
 /// How many events the parser thread puts in a chunk.
-pub const CHUNK: usize = 4096;
+pub const CHUNK: usize = 16384;
 
 /// How many chunks may wait in the channel before the parser waits for
 /// the stages.
@@ -60,9 +60,10 @@ struct Chunk {
     extra: Vec<Owned>,
 }
 
-enum Owned {
-    Start(String, Vec<(String, String)>),
-    Text(String),
+/// A start tag with attributes.
+struct Owned {
+    name: String,
+    attrs: Vec<(String, String)>,
 }
 
 // ANCHOR: parse
@@ -119,9 +120,13 @@ fn feed(
         sent += packets.len() as u64;
         let extra = extra.into_iter().map(Owned::into_event).collect();
         let mut batch = Packed::from_parts(Rc::clone(text), packets, extra);
-        // The file is as it was written; XML's line ends are `\n`. This
-        // thread has time to spare while the parser works, so it does it.
-        batch.normalize_line_ends();
+        // The texts are as the file has them: this thread, which has time
+        // to spare while the parser works, makes their line ends `\n` and
+        // replaces their references (`&amp;` by `&`).
+        batch.resolve_texts().map_err(|(at, message)| {
+            let position = Position::of(text.as_str().as_bytes(), at);
+            XmlError::at(path, position, message)
+        })?;
         // As in `cxml`, a stage's error has no exact place in the file.
         target
             .send(batch)
@@ -132,16 +137,11 @@ fn feed(
 
 impl Owned {
     fn into_event(self) -> Event {
-        match self {
-            Owned::Start(name, attrs) => Event::Start(
-                Str::from(name),
-                attrs
-                    .into_iter()
-                    .map(|(k, v)| (Str::from(k), Str::from(v)))
-                    .collect(),
-            ),
-            Owned::Text(text) => Event::Text(Str::from(text)),
-        }
+        let attrs = self.attrs.into_iter();
+        Event::Start(
+            Str::from(self.name),
+            attrs.map(|(k, v)| (Str::from(k), Str::from(v))).collect(),
+        )
     }
 }
 
@@ -182,11 +182,16 @@ fn new_chunk() -> Chunk {
     }
 }
 
-/// quick-xml and the checks it leaves to us (see `xml::Nesting`).
+/// quick-xml and the checks it leaves to us (as `xml::Nesting` makes
+/// them for the other sources).
 struct Parser<'t> {
     text: &'t str,
     reader: Reader<&'t [u8]>,
-    nesting: Nesting,
+    /// Where the name of each open element is in the text (no copies:
+    /// the text stays put, and quick-xml keeps its own for `</b>`).
+    open: Vec<std::ops::Range<usize>>,
+    /// Whether the root element has been seen.
+    rooted: bool,
 }
 
 impl<'t> Parser<'t> {
@@ -201,7 +206,8 @@ impl<'t> Parser<'t> {
         Parser {
             text,
             reader,
-            nesting: Nesting::default(),
+            open: Vec::new(),
+            rooted: false,
         }
     }
 
@@ -234,39 +240,34 @@ impl<'t> Parser<'t> {
             Xml::Start(start) => self.start(&start, chunk).map_err(fail)?,
             Xml::Empty(start) => {
                 self.start(&start, chunk).map_err(fail)?;
-                self.nesting.end();
-                let name = self.range(start.name().into_inner());
+                let name = self.open.pop().unwrap_or_default();
                 chunk.packets.push(Packet::end(name));
             }
             Xml::End(end) => {
-                self.nesting.end();
+                // quick-xml has checked that it closes the innermost.
+                self.open.pop();
                 let name = self.range(end.name().into_inner());
                 chunk.packets.push(Packet::end(name));
             }
-            Xml::Text(text) if self.nesting.inside() => {
-                if memchr::memchr(b'&', &text).is_some() {
-                    // Line ends first: `&#13;` is a CR that stays one.
-                    let mut raw = String::new();
-                    push_normalized(&mut raw, self.view(&text).map_err(fail)?);
-                    let resolved =
-                        unescape(&raw).map_err(|e| fail(e.to_string()))?;
-                    push_owned(chunk, Owned::Text(resolved.into_owned()));
-                } else {
-                    chunk.packets.push(Packet::text(self.range(&text)));
-                }
-            }
-            Xml::CData(text) if self.nesting.inside() => {
+            // Texts go as they stand in the file: their line ends and
+            // references are resolved on the stages' side (see `feed`).
+            Xml::Text(text) if !self.open.is_empty() => {
                 chunk.packets.push(Packet::text(self.range(&text)));
+            }
+            Xml::CData(text) if !self.open.is_empty() => {
+                chunk.packets.push(Packet::cdata(self.range(&text)));
             }
             Xml::Text(text) => {
                 let text = self.view(&text).map_err(fail)?;
-                self.nesting.outside(text).map_err(fail)?;
+                xml::outside(self.rooted, text).map_err(fail)?;
             }
             Xml::CData(_) => {
                 return Err(fail("text outside the root element".into()));
             }
             Xml::Eof => {
-                self.nesting.finish().map_err(fail)?;
+                let open =
+                    self.open.last().map(|name| &self.text[name.clone()]);
+                xml::finish(self.rooted, open).map_err(fail)?;
                 return Ok(false);
             }
             // Comments, processing instructions, the declaration.
@@ -282,15 +283,19 @@ impl<'t> Parser<'t> {
         start: &BytesStart<'_>,
         chunk: &mut Chunk,
     ) -> Result<(), String> {
-        let name = self.view(start.name().into_inner())?;
-        self.nesting.start(name)?;
+        let name = self.range(start.name().into_inner());
+        if self.open.is_empty() {
+            let root = self.view(start.name().into_inner())?;
+            xml::root(&mut self.rooted, root)?;
+        }
+        self.open.push(name.clone());
         if start.attributes_raw().is_empty() {
-            chunk
-                .packets
-                .push(Packet::start(self.range(name.as_bytes())));
+            chunk.packets.push(Packet::start(name));
         } else {
             let attrs = self.attributes(start)?;
-            push_owned(chunk, Owned::Start(name.to_owned(), attrs));
+            let name = self.view(start.name().into_inner())?.to_owned();
+            chunk.packets.push(Packet::extra(chunk.extra.len()));
+            chunk.extra.push(Owned { name, attrs });
         }
         Ok(())
     }
@@ -314,9 +319,4 @@ impl<'t> Parser<'t> {
         }
         Ok(out)
     }
-}
-
-fn push_owned(chunk: &mut Chunk, event: Owned) {
-    chunk.packets.push(Packet::extra(chunk.extra.len()));
-    chunk.extra.push(event);
 }

@@ -134,12 +134,7 @@ impl Nesting {
     /// An element starts.
     pub(crate) fn start(&mut self, name: &str) -> Result<(), String> {
         if self.ends.is_empty() {
-            if self.rooted {
-                return Err(format!(
-                    "a second root element <{name}> (a document has one)"
-                ));
-            }
-            self.rooted = true;
+            root(&mut self.rooted, name)?;
         }
         self.names.push_str(name);
         self.ends.push(self.names.len());
@@ -160,29 +155,53 @@ impl Nesting {
     /// Text outside the root element: blanks are allowed (and are not
     /// content), anything else is an error.
     pub(crate) fn outside(&self, text: &str) -> Result<(), String> {
-        if text.trim_ascii().is_empty() {
-            Ok(())
-        } else if self.rooted {
-            Err("text after the root element has ended".into())
-        } else {
-            Err("text before the root element (is this an XML file?)".into())
-        }
+        outside(self.rooted, text)
     }
 
     /// The file has ended.
     pub(crate) fn finish(&self) -> Result<(), String> {
         let start = self.ends.len().checked_sub(2).map_or(0, |i| self.ends[i]);
-        match self.ends.last() {
-            Some(&end) => Err(format!(
-                "the file ends inside <{}>, which is not closed \
-                 (is the file cut short?)",
-                &self.names[start..end]
-            )),
-            None if !self.rooted => {
-                Err("no element at all (is this an XML file?)".into())
-            }
-            None => Ok(()),
+        let open = self.ends.last().map(|&end| &self.names[start..end]);
+        finish(self.rooted, open)
+    }
+}
+
+// The checks themselves, shared with `two_threads`, which keeps the open
+// names as places in the text instead of copies.
+
+/// A root element starts: the first is welcome, a second is an error.
+pub(crate) fn root(rooted: &mut bool, name: &str) -> Result<(), String> {
+    if *rooted {
+        return Err(format!(
+            "a second root element <{name}> (a document has one)"
+        ));
+    }
+    *rooted = true;
+    Ok(())
+}
+
+/// Text outside the root element, before it if not `rooted`.
+pub(crate) fn outside(rooted: bool, text: &str) -> Result<(), String> {
+    if text.trim_ascii().is_empty() {
+        Ok(())
+    } else if rooted {
+        Err("text after the root element has ended".into())
+    } else {
+        Err("text before the root element (is this an XML file?)".into())
+    }
+}
+
+/// The file ends, with `open` the innermost element still open.
+pub(crate) fn finish(rooted: bool, open: Option<&str>) -> Result<(), String> {
+    match open {
+        Some(name) => Err(format!(
+            "the file ends inside <{name}>, which is not closed \
+             (is the file cut short?)"
+        )),
+        None if !rooted => {
+            Err("no element at all (is this an XML file?)".into())
         }
+        None => Ok(()),
     }
 }
 
