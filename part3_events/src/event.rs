@@ -330,14 +330,11 @@ impl<T: AsRef<str>> Packed<T> {
             let Some(piece) = text.get(packet.range()) else {
                 continue;
             };
-            // Texts are short: a plain loop over their bytes beats
-            // calling memchr for each.
             let (skip, rest) = match piece.as_bytes() {
                 [b'\r', b'\n', rest @ ..] => (1, rest),
                 all => (0, all),
             };
-            let marked = |&b: &u8| b == b'\r' || (b == b'&' && !cdata);
-            if !rest.iter().any(marked) {
+            if !has_mark(rest, !cdata) {
                 packet.start += skip;
                 continue;
             }
@@ -384,6 +381,36 @@ impl<T: AsRef<str>> Packed<T> {
             spill: std::mem::take(&mut self.spill),
             extra: std::mem::take(&mut self.extra),
         }
+    }
+}
+
+/// Whether `bytes` holds a CR, or, if `amp`, an `&`.
+///
+/// Texts are short (most are a line end and some indent), too short for
+/// memchr to pay for its call. This looks at eight bytes at once instead:
+/// a byte of `word ^ mark` is zero where `word` has a `mark`, and the
+/// well-known trick `(x - 0x01..) & !x & 0x80..` is non-zero exactly when
+/// some byte of `x` is zero.
+fn has_mark(bytes: &[u8], amp: bool) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+    let marked = |word: u64| {
+        zero_byte(word ^ (ONES * u64::from(b'\r')))
+            || (amp && zero_byte(word ^ (ONES * u64::from(b'&'))))
+    };
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    let word =
+        |eight: &[u8]| u64::from_ne_bytes(eight.try_into().unwrap_or([0; 8]));
+    if words.clone().any(|eight| marked(word(eight))) {
+        return true;
+    }
+    if bytes.len() >= 8 {
+        // The last eight bytes again, which cover the tail.
+        marked(word(&bytes[bytes.len() - 8..]))
+    } else {
+        tail.iter().any(|&b| b == b'\r' || (amp && b == b'&'))
     }
 }
 
@@ -613,6 +640,24 @@ mod tests {
                 r"('text', '\n  ')",
             ]
         );
+    }
+
+    #[test]
+    fn marks_are_found_at_every_place() {
+        for len in 0..20 {
+            for at in 0..len {
+                for (mark, amp) in [(b'\r', false), (b'&', true)] {
+                    let mut bytes = vec![b' '; len];
+                    bytes[at] = mark;
+                    assert!(has_mark(&bytes, amp), "{len} {at} {mark}");
+                }
+                let mut bytes = vec![0xff; len];
+                bytes[at] = b'&';
+                assert!(!has_mark(&bytes, false), "& but not asked");
+            }
+            let plain = vec![b'\n'; len];
+            assert!(!has_mark(&plain, true), "{len}: no mark");
+        }
     }
 
     #[test]

@@ -25,8 +25,8 @@ use crate::xml::NOT_UTF8;
 
 /// A whole file, mapped read-only and checked to be UTF-8 text.
 pub struct MappedText {
-    /// The mapping's address, or null for an empty file (`mmap` cannot
-    /// map nothing).
+    /// The mapping's address; for an empty file, which `mmap` cannot
+    /// map, a dangling address that is never read nor unmapped.
     addr: *mut libc::c_void,
     len: usize,
 }
@@ -46,7 +46,7 @@ impl MappedText {
             .map_err(|_| read(io::Error::other("too big to map")))?;
         let text = if len == 0 {
             MappedText {
-                addr: std::ptr::null_mut(),
+                addr: std::ptr::NonNull::<u8>::dangling().as_ptr().cast(),
                 len: 0,
             }
         } else {
@@ -61,14 +61,13 @@ impl MappedText {
     }
 
     fn bytes(&self) -> &[u8] {
-        if self.addr.is_null() {
-            return &[];
-        }
         #[allow(unsafe_code)]
         // SAFETY: `addr` is a live read-only mapping of `len` bytes (see
         // `map`), unmapped only when `self` is dropped, which the borrow
-        // of `self` prevents while the slice lives. That its bytes do not
-        // change is the promise the module's documentation asks for.
+        // of `self` prevents while the slice lives; or, with `len` 0, a
+        // dangling but aligned and non-null address, which is all an
+        // empty slice needs. That the bytes do not change is the promise
+        // the module's documentation asks for.
         unsafe {
             std::slice::from_raw_parts(self.addr.cast::<u8>(), self.len)
         }
@@ -112,7 +111,7 @@ fn map(file: &File, len: usize) -> io::Result<MappedText> {
 
 impl Drop for MappedText {
     fn drop(&mut self) {
-        if !self.addr.is_null() {
+        if self.len != 0 {
             #[allow(unsafe_code)]
             // SAFETY: the mapping `map` made, unmapped once: no slice of
             // it outlives `self`.
