@@ -19,22 +19,22 @@ use std::fs::File;
 use std::io;
 use std::os::fd::AsRawFd;
 use std::path::Path;
+use std::rc::Rc;
 
 use crate::error::{Position, XmlError};
 use crate::xml::NOT_UTF8;
 
-/// A whole file, mapped read-only and checked to be UTF-8 text.
-pub struct MappedText {
+/// A whole file, mapped read-only: its bytes, not yet known to be text.
+pub struct MappedFile {
     /// The mapping's address; for an empty file, which `mmap` cannot
     /// map, a dangling address that is never read nor unmapped.
     addr: *mut libc::c_void,
     len: usize,
 }
 
-impl MappedText {
-    /// Maps the file at `path` and checks that it is UTF-8. (Its line
-    /// ends are left as they are: the mapping cannot be written.)
-    pub fn open(path: &Path) -> Result<MappedText, XmlError> {
+impl MappedFile {
+    /// Maps the file at `path`.
+    pub fn open(path: &Path) -> Result<MappedFile, XmlError> {
         let read = |e| XmlError::read(path, e);
         let file = File::open(path).map_err(read)?;
         let meta = file.metadata().map_err(read)?;
@@ -44,23 +44,17 @@ impl MappedText {
         }
         let len = usize::try_from(meta.len())
             .map_err(|_| read(io::Error::other("too big to map")))?;
-        let text = if len == 0 {
-            MappedText {
+        if len == 0 {
+            return Ok(MappedFile {
                 addr: std::ptr::NonNull::<u8>::dangling().as_ptr().cast(),
                 len: 0,
-            }
-        } else {
-            map(&file, len).map_err(read)?
-        };
-        let bytes = text.bytes();
-        if let Err(e) = std::str::from_utf8(bytes) {
-            let position = Position::of(bytes, e.valid_up_to());
-            return Err(XmlError::at(path, position, NOT_UTF8));
+            });
         }
-        Ok(text)
+        map(&file, len).map_err(read)
     }
 
-    fn bytes(&self) -> &[u8] {
+    /// The file's bytes.
+    pub fn bytes(&self) -> &[u8] {
         #[allow(unsafe_code)]
         // SAFETY: `addr` is a live read-only mapping of `len` bytes (see
         // `map`), unmapped only when `self` is dropped, which the borrow
@@ -72,15 +66,55 @@ impl MappedText {
             std::slice::from_raw_parts(self.addr.cast::<u8>(), self.len)
         }
     }
+}
+
+/// A mapped file that has been checked to be UTF-8 text. It shares the
+/// mapping, so the check can run while another thread reads the bytes.
+pub struct MappedText {
+    /// `file`'s address and length, copied here: reading the text is
+    /// then one step from a `MappedText`, not two.
+    addr: *const u8,
+    len: usize,
+    /// Keeps the mapping alive.
+    _file: Rc<MappedFile>,
+}
+
+impl MappedText {
+    /// Maps the file at `path` and checks that it is UTF-8. (Its line
+    /// ends are left as they are: the mapping cannot be written.)
+    pub fn open(path: &Path) -> Result<MappedText, XmlError> {
+        MappedText::check(path, Rc::new(MappedFile::open(path)?))
+    }
+
+    /// Checks that `file`, mapped from `path`, is UTF-8 text.
+    pub fn check(
+        path: &Path,
+        file: Rc<MappedFile>,
+    ) -> Result<MappedText, XmlError> {
+        let bytes = file.bytes();
+        if let Err(e) = std::str::from_utf8(bytes) {
+            let position = Position::of(bytes, e.valid_up_to());
+            return Err(XmlError::at(path, position, NOT_UTF8));
+        }
+        let (addr, len) = (bytes.as_ptr(), bytes.len());
+        Ok(MappedText {
+            addr,
+            len,
+            _file: file,
+        })
+    }
 
     /// The text.
+    #[inline]
     pub fn as_str(&self) -> &str {
-        let bytes = self.bytes();
         #[allow(unsafe_code)]
-        // SAFETY: `open` checked these very bytes with `from_utf8` and
-        // returns no `MappedText` if they are not UTF-8; they cannot
-        // change since (the module's promise).
+        // SAFETY: `addr` and `len` are those of `MappedFile::bytes` of
+        // the file this holds, which stays mapped as long as `self` does;
+        // `check`, the only way to make a `MappedText`, ran `from_utf8`
+        // over those very bytes, and they cannot change since (the
+        // module's promise).
         unsafe {
+            let bytes = std::slice::from_raw_parts(self.addr, self.len);
             std::str::from_utf8_unchecked(bytes)
         }
     }
@@ -88,7 +122,7 @@ impl MappedText {
 
 /// Maps `len` bytes of `file`, read-only, its pages filled in at once
 /// (`MAP_POPULATE`) rather than one page fault at a time.
-fn map(file: &File, len: usize) -> io::Result<MappedText> {
+fn map(file: &File, len: usize) -> io::Result<MappedFile> {
     #[allow(unsafe_code)]
     // SAFETY: a new private read-only mapping at an address the kernel
     // chooses, of a file descriptor that is open for the call; it aliases
@@ -106,10 +140,10 @@ fn map(file: &File, len: usize) -> io::Result<MappedText> {
     if addr == libc::MAP_FAILED {
         return Err(io::Error::last_os_error());
     }
-    Ok(MappedText { addr, len })
+    Ok(MappedFile { addr, len })
 }
 
-impl Drop for MappedText {
+impl Drop for MappedFile {
     fn drop(&mut self) {
         if self.len != 0 {
             #[allow(unsafe_code)]

@@ -42,8 +42,8 @@ use quick_xml_037::events::{BytesStart, Event as Xml};
 
 use crate::error::{Position, XmlError, describe_coroutine};
 use crate::event::{Event, Packed, Packet, Str};
-use crate::mapped::MappedText;
-use crate::xml::{self, push_normalized};
+use crate::mapped::{MappedFile, MappedText};
+use crate::xml::{self, NOT_UTF8, push_normalized};
 
 /// How many events the parser thread puts in a chunk.
 pub const CHUNK: usize = 16384;
@@ -75,11 +75,14 @@ pub fn parse(
     target: &mut impl Target<Packed<MappedText>>,
 ) -> Result<u64, XmlError> {
     let path = path.as_ref();
-    let text = Rc::new(MappedText::open(path)?);
-    let shared: &str = text.as_str();
+    let file = Rc::new(MappedFile::open(path)?);
+    let bytes = file.bytes();
     std::thread::scope(|scope| {
         let (chunks, arriving) = sync_channel(DEPTH);
-        scope.spawn(move || tokenize(path, shared, chunks));
+        scope.spawn(move || tokenize(path, bytes, chunks));
+        // While the parser reads its first chunk, check that the file
+        // is text: no batch goes to the stages before that.
+        let text = Rc::new(MappedText::check(path, Rc::clone(&file))?);
         feed(path, &text, arriving, target)
         // Returning drops `arriving`: a parser still at work finds the
         // channel closed at its next chunk and stops; the scope waits.
@@ -92,7 +95,7 @@ pub fn parse(
 pub fn count_events(path: impl AsRef<Path>) -> Result<u64, XmlError> {
     let path = path.as_ref();
     let text = MappedText::open(path)?;
-    let mut parser = Parser::new(text.as_str());
+    let mut parser = Parser::new(text.as_str().as_bytes());
     let mut events = 0;
     loop {
         match parser.reader.read_event() {
@@ -150,7 +153,7 @@ impl Owned {
 /// if the other side hangs up.
 fn tokenize(
     path: &Path,
-    text: &str,
+    text: &[u8],
     chunks: SyncSender<Result<Chunk, XmlError>>,
 ) {
     let mut chunk = new_chunk();
@@ -166,7 +169,7 @@ fn tokenize(
                 }
             }
             Err((at, message)) => {
-                let position = Position::of(text.as_bytes(), at);
+                let position = Position::of(text, at);
                 let error = XmlError::at(path, position, message);
                 let _ = chunks.send(Err(error));
                 return;
@@ -185,7 +188,8 @@ fn new_chunk() -> Chunk {
 /// quick-xml and the checks it leaves to us (as `xml::Nesting` makes
 /// them for the other sources).
 struct Parser<'t> {
-    text: &'t str,
+    /// The file's bytes (checked to be UTF-8 on the other thread).
+    text: &'t [u8],
     reader: Reader<&'t [u8]>,
     /// Where the name of each open element is in the text (no copies:
     /// the text stays put, and quick-xml keeps its own for `</b>`).
@@ -195,8 +199,8 @@ struct Parser<'t> {
 }
 
 impl<'t> Parser<'t> {
-    fn new(text: &'t str) -> Parser<'t> {
-        let mut reader = Reader::from_str(text);
+    fn new(text: &'t [u8]) -> Parser<'t> {
+        let mut reader = Reader::from_reader(text);
         let config = reader.config_mut();
         // `<a/>` comes as one event, which we send as a start and an
         // end (quick-xml's own expansion makes an end whose name is not
@@ -218,13 +222,12 @@ impl<'t> Parser<'t> {
         start..start + piece.len()
     }
 
-    /// `piece` as a `&str` of the text. quick-xml cuts the text next to
-    /// ASCII bytes (`<`, `>`, spaces), which never split a character, so
-    /// this fails only if quick-xml hands us something else.
+    /// `piece` as a `&str` of the text (a name, an attribute: the few
+    /// pieces this thread reads as text). If it is not UTF-8, the other
+    /// thread's check of the whole file says so first.
     fn view(&self, piece: &[u8]) -> Result<&'t str, String> {
-        let text = self.text;
-        text.get(self.range(piece))
-            .ok_or_else(|| "quick-xml gave a piece that is not text".into())
+        let piece = self.text.get(self.range(piece)).unwrap_or_default();
+        std::str::from_utf8(piece).map_err(|_| NOT_UTF8.into())
     }
 
     // ANCHOR: next
@@ -265,9 +268,10 @@ impl<'t> Parser<'t> {
                 return Err(fail("text outside the root element".into()));
             }
             Xml::Eof => {
-                let open =
-                    self.open.last().map(|name| &self.text[name.clone()]);
-                xml::finish(self.rooted, open).map_err(fail)?;
+                let open = self.open.last().map(|name| {
+                    String::from_utf8_lossy(&self.text[name.clone()])
+                });
+                xml::finish(self.rooted, open.as_deref()).map_err(fail)?;
                 return Ok(false);
             }
             // Comments, processing instructions, the declaration.
