@@ -227,13 +227,14 @@ pub struct Packed<T> {
     extra: Vec<Event>,
 }
 
-/// One packed event: 12 bytes, no allocation. Offsets are `u32`, so a
-/// packed text is at most 4 GiB; a range past that reads as empty text.
+/// One packed event: 8 bytes, no allocation. Where it starts is a `u32`
+/// and its length has 29 bits, so a packed text is at most
+/// [`Packet::MAX_TEXT`] bytes; a range past that reads as empty text.
 #[derive(Clone, Copy, Debug)]
 pub struct Packet {
     start: u32,
-    end: u32,
-    kind: Kind,
+    /// The length, shifted left 3 bits, and the kind in those 3 bits.
+    tail: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -250,6 +251,9 @@ enum Kind {
 // ANCHOR_END: packed
 
 impl Packet {
+    /// The longest text a batch can point into: 512 MiB less a byte.
+    pub const MAX_TEXT: usize = (1 << 29) - 1;
+
     /// A start tag whose name is `text[range]` and which has no attributes.
     pub fn start(range: Range<usize>) -> Packet {
         Packet::new(Kind::Start, range)
@@ -273,17 +277,29 @@ impl Packet {
         Packet::new(Kind::Extra, i..i)
     }
     fn new(kind: Kind, range: Range<usize>) -> Packet {
-        // Past 4 GiB, both ends become u32::MAX: an empty range, which
-        // no text of that size can have been packed to reach.
-        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        let (start, len) = if range.end <= Packet::MAX_TEXT {
+            (range.start, range.end.saturating_sub(range.start))
+        } else {
+            (u32::MAX as usize, 0) // past the end of any text: empty
+        };
         Packet {
-            start: offset(range.start),
-            end: offset(range.end),
-            kind,
+            start: start as u32,
+            tail: (len as u32) << 3 | kind as u32,
+        }
+    }
+    fn kind(&self) -> Kind {
+        match self.tail & 7 {
+            0 => Kind::Start,
+            1 => Kind::Text,
+            2 => Kind::CData,
+            3 => Kind::End,
+            4 => Kind::Spilled,
+            _ => Kind::Extra,
         }
     }
     fn range(&self) -> Range<usize> {
-        self.start as usize..self.end as usize
+        let start = self.start as usize;
+        start..start + (self.tail >> 3) as usize
     }
 }
 
@@ -322,7 +338,7 @@ impl<T: AsRef<str>> Packed<T> {
     pub fn resolve_texts(&mut self) -> Result<(), (usize, String)> {
         let text = (*self.text).as_ref();
         for packet in &mut self.events {
-            let cdata = match packet.kind {
+            let cdata = match packet.kind() {
                 Kind::Text => false,
                 Kind::CData => true,
                 _ => continue,
@@ -336,6 +352,7 @@ impl<T: AsRef<str>> Packed<T> {
             };
             if !has_mark(rest, !cdata) {
                 packet.start += skip;
+                packet.tail -= skip << 3;
                 continue;
             }
             let at = self.spill.len();
@@ -422,7 +439,7 @@ impl<T: AsRef<str> + 'static> EventBatch for Packed<T> {
     fn event(&self, i: usize) -> EventRef<'_> {
         let p = self.events[i];
         let in_text = || (*self.text).as_ref().get(p.range()).unwrap_or("");
-        match p.kind {
+        match p.kind() {
             Kind::Start => EventRef::Start(in_text(), &[]),
             Kind::Text | Kind::CData => EventRef::Text(in_text()),
             Kind::End => EventRef::End(in_text()),
@@ -591,6 +608,8 @@ mod tests {
         batch.push_event(Event::Text(Str::from("x & y")));
         batch.push(Packet::end(14..15));
         batch.push(Packet::text(15..99)); // not in the text: reads as ""
+        let far = Packet::MAX_TEXT;
+        batch.push(Packet::text(far..far + 2)); // too far to pack: the same
         let taken = batch.take();
         assert!(batch.is_empty());
         assert_eq!(
@@ -599,6 +618,7 @@ mod tests {
                 "('start', ('a', {}))",
                 "('text', 'x & y')",
                 "('end', 'a')",
+                "('text', '')",
                 "('text', '')"
             ]
         );

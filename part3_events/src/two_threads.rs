@@ -75,6 +75,16 @@ pub fn parse(
     target: &mut impl Target<Packed<MappedText>>,
 ) -> Result<u64, XmlError> {
     let path = path.as_ref();
+    // Packets point at most this far. (Looked at before mapping, which
+    // would read the whole file in.)
+    let size = std::fs::metadata(path).map_or(0, |meta| meta.len());
+    if size > Packet::MAX_TEXT as u64 {
+        let most = (Packet::MAX_TEXT + 1) >> 20;
+        return Err(XmlError::whole(
+            path,
+            format!("too big for the two-thread source ({most} MiB at most)"),
+        ));
+    }
     let file = Rc::new(MappedFile::open(path)?);
     let bytes = file.bytes();
     std::thread::scope(|scope| {
@@ -322,5 +332,34 @@ impl<'t> Parser<'t> {
             out.push((key, value.into_owned()));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use part1_generators::CoroutineError;
+
+    use super::*;
+
+    struct Ignore;
+    impl Target<Packed<MappedText>> for Ignore {
+        fn send(
+            &mut self,
+            _: Packed<MappedText>,
+        ) -> Result<(), CoroutineError> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_file_too_big_to_pack_is_refused() {
+        let path = std::env::temp_dir()
+            .join(format!("part3-too-big-{}.xml", std::process::id()));
+        // A sparse file: no byte of it is written or read.
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(Packet::MAX_TEXT as u64 + 1).unwrap();
+        let error = parse(&path, &mut Ignore).unwrap_err().to_string();
+        std::fs::remove_file(&path).unwrap();
+        assert!(error.ends_with("(512 MiB at most)"), "{error}");
     }
 }
