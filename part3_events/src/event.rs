@@ -178,8 +178,10 @@ pub trait EventBatch: 'static {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// Its event number `i` (`i < len()`).
-    fn event(&self, i: usize) -> EventRef<'_>;
+    /// Its event number `i` (`i < len()`). It takes `&mut self` because
+    /// a batch may write a text out, cleaned, into a buffer of its own as
+    /// it is read (see [`Packed`]).
+    fn event(&mut self, i: usize) -> EventRef<'_>;
 }
 
 impl Event {
@@ -198,7 +200,7 @@ impl EventBatch for Event {
     fn len(&self) -> usize {
         1
     }
-    fn event(&self, _: usize) -> EventRef<'_> {
+    fn event(&mut self, _: usize) -> EventRef<'_> {
         self.as_ref()
     }
 }
@@ -207,7 +209,7 @@ impl EventBatch for Batch {
     fn len(&self) -> usize {
         Vec::len(self)
     }
-    fn event(&self, i: usize) -> EventRef<'_> {
+    fn event(&mut self, i: usize) -> EventRef<'_> {
         self[i].as_ref()
     }
 }
@@ -215,15 +217,19 @@ impl EventBatch for Batch {
 // ANCHOR: packed
 /// Events packed as small records that point into one shared text: the
 /// cheapest batch to build, send and read. Each event is a kind and a
-/// range of `text`. A text that had to be rewritten (its line ends, its
-/// references) is kept, rewritten, in `spill` (see
-/// [`Packed::resolve_texts`]); a start tag with attributes is kept whole
-/// in `extra`.
+/// range of `text`. A text is read as XML says it is, with its line ends
+/// `\n`: most texts need nothing, and the rest are cleaned as they are
+/// read (see [`EventBatch::event`] below). A text whose references had to
+/// be replaced is kept, rewritten, in `spill` (see
+/// [`Packed::resolve_references`]); a start tag with attributes is kept
+/// whole in `extra`.
 pub struct Packed<T> {
     text: Rc<T>,
     events: Vec<Packet>,
-    /// Rewritten texts, back to back.
+    /// Texts with their references replaced, back to back.
     spill: String,
+    /// The text last read, if it had to be cleaned.
+    cleaned: String,
     extra: Vec<Event>,
 }
 
@@ -287,6 +293,13 @@ impl Packet {
             tail: (len as u32) << 3 | kind as u32,
         }
     }
+    /// Whether the event is a range of the text (not spilled or extra).
+    fn in_text(&self) -> bool {
+        matches!(
+            self.kind(),
+            Kind::Start | Kind::Text | Kind::CData | Kind::End
+        )
+    }
     fn kind(&self) -> Kind {
         match self.tail & 7 {
             0 => Kind::Start,
@@ -321,51 +334,56 @@ impl<T: AsRef<str>> Packed<T> {
             text,
             events,
             spill: String::new(),
+            cleaned: String::new(),
             extra,
         }
     }
 
     // ANCHOR: normalize
-    /// Makes every text in the batch what XML says it is: line ends
-    /// `\n` (CR LF and a lone CR become LF), and in a text that is not
-    /// CDATA, references replaced (`&amp;` by `&`, `&#52;` by `4`).
+    /// Replaces the references (`&amp;` by `&`, `&#52;` by `4`) in the
+    /// batch's texts, CDATA excepted, before anything reads them, so that
+    /// a bad one is an error and not a wrong text: the byte where its text
+    /// starts, and what is wrong.
     ///
-    /// Most texts need nothing, and the commonest other, the blank
-    /// between two tags of a Windows file (CR LF and some indent), just
-    /// starts a byte later. Any other text with a CR or a reference is
-    /// rewritten into `spill`. An unknown reference is an error: the
-    /// byte where its text starts, and what is wrong.
-    pub fn resolve_texts(&mut self) -> Result<(), (usize, String)> {
+    /// An `&` is rare, so one pass of memchr over the stretch of the file
+    /// the batch covers finds them all, and only the events up to the
+    /// last one are looked at, to find the text each is in.
+    pub fn resolve_references(&mut self) -> Result<(), (usize, String)> {
         let text = (*self.text).as_ref();
-        for packet in &mut self.events {
-            let cdata = match packet.kind() {
-                Kind::Text => false,
-                Kind::CData => true,
-                _ => continue,
+        let mut in_text = self.events.iter().filter(|p| p.in_text());
+        let (Some(first), last) = (in_text.next(), in_text.next_back()) else {
+            return Ok(());
+        };
+        let start = first.range().start;
+        let end = last.unwrap_or(first).range().end;
+        let Some(part) = text.get(start..end) else {
+            return Ok(());
+        };
+        let mut events = self.events.iter_mut();
+        let mut event = events.next();
+        for amp in memchr::memchr_iter(b'&', part.as_bytes()) {
+            let amp = start + amp;
+            // The first event of the text that ends past the `&`.
+            while let Some(p) = &event
+                && !(p.in_text() && p.range().end > amp)
+            {
+                event = events.next();
+            }
+            let Some(packet) = event.as_deref_mut() else {
+                break;
             };
-            let Some(piece) = text.get(packet.range()) else {
-                continue;
-            };
-            let (skip, rest) = match piece.as_bytes() {
-                [b'\r', b'\n', rest @ ..] => (1, rest),
-                all => (0, all),
-            };
-            if !has_mark(rest, !cdata) {
-                packet.start += skip;
-                packet.tail -= skip << 3;
+            let range = packet.range();
+            // Not in a text: in a tag, a CDATA section, a comment.
+            if !matches!(packet.kind(), Kind::Text) || range.start > amp {
                 continue;
             }
+            // Line ends first: `&#13;` is a CR that stays one.
+            let mut raw = String::new();
+            push_normalized(&mut raw, &text[range.clone()]);
+            let resolved =
+                unescape(&raw).map_err(|e| (range.start, e.to_string()))?;
             let at = self.spill.len();
-            if cdata || !piece.contains('&') {
-                push_normalized(&mut self.spill, piece);
-            } else {
-                // Line ends first: `&#13;` is a CR that stays one.
-                let mut raw = String::new();
-                push_normalized(&mut raw, piece);
-                let resolved = unescape(&raw)
-                    .map_err(|e| (packet.start as usize, e.to_string()))?;
-                self.spill.push_str(&resolved);
-            }
+            self.spill.push_str(&resolved);
             *packet = Packet::new(Kind::Spilled, at..self.spill.len());
         }
         Ok(())
@@ -396,39 +414,36 @@ impl<T: AsRef<str>> Packed<T> {
                 Vec::with_capacity(capacity),
             ),
             spill: std::mem::take(&mut self.spill),
+            cleaned: String::new(),
             extra: std::mem::take(&mut self.extra),
         }
     }
 }
 
-/// Whether `bytes` holds a CR, or, if `amp`, an `&`.
+/// Whether `bytes` holds a CR.
 ///
 /// Texts are short (most are a line end and some indent), too short for
 /// memchr to pay for its call. This looks at eight bytes at once instead:
-/// a byte of `word ^ mark` is zero where `word` has a `mark`, and the
+/// a byte of `word ^ CRS` is zero where `word` has a CR, and the
 /// well-known trick `(x - 0x01..) & !x & 0x80..` is non-zero exactly when
 /// some byte of `x` is zero.
-fn has_mark(bytes: &[u8], amp: bool) -> bool {
+fn has_cr(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+    const CRS: u64 = u64::from_ne_bytes([b'\r'; 8]);
     let marked = |word: u64| {
-        zero_byte(word ^ (ONES * u64::from(b'\r')))
-            || (amp && zero_byte(word ^ (ONES * u64::from(b'&'))))
+        let x = word ^ CRS;
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
     };
-    let words = bytes.chunks_exact(8);
-    let tail = words.remainder();
     let word =
         |eight: &[u8]| u64::from_ne_bytes(eight.try_into().unwrap_or([0; 8]));
-    if words.clone().any(|eight| marked(word(eight))) {
-        return true;
+    let words = bytes.chunks_exact(8);
+    if bytes.len() < 8 {
+        return words.remainder().contains(&b'\r');
     }
-    if bytes.len() >= 8 {
-        // The last eight bytes again, which cover the tail.
-        marked(word(&bytes[bytes.len() - 8..]))
-    } else {
-        tail.iter().any(|&b| b == b'\r' || (amp && b == b'&'))
-    }
+    // Whole words, then the last eight bytes again, to cover the rest.
+    words.clone().any(|eight| marked(word(eight)))
+        || marked(word(&bytes[bytes.len() - 8..]))
 }
 
 impl<T: AsRef<str> + 'static> EventBatch for Packed<T> {
@@ -436,13 +451,15 @@ impl<T: AsRef<str> + 'static> EventBatch for Packed<T> {
         self.events.len()
     }
     #[inline(always)]
-    fn event(&self, i: usize) -> EventRef<'_> {
+    fn event(&mut self, i: usize) -> EventRef<'_> {
         let p = self.events[i];
-        let in_text = || (*self.text).as_ref().get(p.range()).unwrap_or("");
+        let in_text = (*self.text).as_ref().get(p.range()).unwrap_or("");
         match p.kind() {
-            Kind::Start => EventRef::Start(in_text(), &[]),
-            Kind::Text | Kind::CData => EventRef::Text(in_text()),
-            Kind::End => EventRef::End(in_text()),
+            Kind::Start => EventRef::Start(in_text, &[]),
+            Kind::Text | Kind::CData => {
+                EventRef::Text(clean(in_text, &mut self.cleaned))
+            }
+            Kind::End => EventRef::End(in_text),
             Kind::Spilled => {
                 EventRef::Text(self.spill.get(p.range()).unwrap_or(""))
             }
@@ -452,6 +469,24 @@ impl<T: AsRef<str> + 'static> EventBatch for Packed<T> {
             },
         }
     }
+}
+
+/// `text` with its line ends made `\n`, as XML wants it read. The blank
+/// between two tags of a Windows file (CR LF, then some indent) is the
+/// same text a byte later; another text with a CR is written, cleaned,
+/// into `cleaned`.
+#[inline(always)]
+fn clean<'a>(text: &'a str, cleaned: &'a mut String) -> &'a str {
+    let (after, rest) = match text.as_bytes() {
+        [b'\r', b'\n', rest @ ..] => (&text[1..], rest),
+        all => (text, all),
+    };
+    if !has_cr(rest) {
+        return after;
+    }
+    cleaned.clear();
+    push_normalized(cleaned, text);
+    cleaned
 }
 
 // ANCHOR: events
@@ -491,7 +526,7 @@ impl<'i, 'y, E: EventBatch> Events<'i, 'y, E> {
         if self.batch.as_ref().is_none_or(|b| self.next >= b.len()) {
             self.wait()?;
         }
-        let batch = self.batch.as_ref()?;
+        let batch = self.batch.as_mut()?;
         self.next += 1;
         Some(batch.event(self.next - 1))
     }
@@ -594,7 +629,7 @@ mod tests {
     }
 
     /// The events of a packed batch, as Python prints them.
-    fn unpack<T: AsRef<str> + 'static>(batch: &Packed<T>) -> Vec<String> {
+    fn unpack<T: AsRef<str> + 'static>(batch: &mut Packed<T>) -> Vec<String> {
         (0..batch.len())
             .map(|i| batch.event(i).to_event().to_string())
             .collect()
@@ -610,10 +645,10 @@ mod tests {
         batch.push(Packet::text(15..99)); // not in the text: reads as ""
         let far = Packet::MAX_TEXT;
         batch.push(Packet::text(far..far + 2)); // too far to pack: the same
-        let taken = batch.take();
+        let mut taken = batch.take();
         assert!(batch.is_empty());
         assert_eq!(
-            unpack(&taken),
+            unpack(&mut taken),
             [
                 "('start', ('a', {}))",
                 "('text', 'x & y')",
@@ -625,9 +660,9 @@ mod tests {
     }
 
     #[test]
-    fn texts_in_a_packed_batch_are_resolved() {
-        let text = "<a>x\r\ny\r</a>\r\n<b>\r\r\n</b>a &amp; b\r\n<c/>";
-        let text = format!("{text}<![CDATA[&amp;\r\n]]>\r\n  ");
+    fn texts_in_a_packed_batch_read_as_xml_says() {
+        let text = "<a>x\r\ny\r</a>\r\n<b>\r\r\n</b>a &amp; b &lt; c\r\n";
+        let text = format!("{text}<c/><!--&--><![CDATA[&amp;\r\n]]>\r\n  ");
         let packets = vec![
             Packet::start(1..2),
             Packet::text(3..8), // x CR LF y CR
@@ -637,15 +672,15 @@ mod tests {
             Packet::start(15..16),
             Packet::text(17..20), // CR CR LF
             Packet::end(22..23),
-            Packet::text(24..35),  // a &amp; b CR LF
-            Packet::cdata(48..55), // &amp; CR LF, not a reference
-            Packet::text(58..62),  // CR LF and blanks
+            Packet::text(24..42),  // two references, CR LF
+            Packet::cdata(63..70), // &amp; CR LF, not a reference
+            Packet::text(73..77),  // CR LF and blanks
         ];
         let extra = vec![Event::Text(Str::from("kept\r"))];
         let mut batch = Packed::from_parts(Rc::new(text), packets, extra);
-        batch.resolve_texts().unwrap();
+        batch.resolve_references().unwrap();
         assert_eq!(
-            unpack(&batch),
+            unpack(&mut batch),
             [
                 "('start', ('a', {}))",
                 r"('text', 'x\ny\n')",
@@ -655,7 +690,7 @@ mod tests {
                 "('start', ('b', {}))",
                 r"('text', '\n\n')",
                 "('end', 'b')",
-                r"('text', 'a & b\n')",
+                r"('text', 'a & b < c\n')",
                 r"('text', '&amp;\n')",
                 r"('text', '\n  ')",
             ]
@@ -663,20 +698,16 @@ mod tests {
     }
 
     #[test]
-    fn marks_are_found_at_every_place() {
+    fn crs_are_found_at_every_place() {
         for len in 0..20 {
             for at in 0..len {
-                for (mark, amp) in [(b'\r', false), (b'&', true)] {
-                    let mut bytes = vec![b' '; len];
-                    bytes[at] = mark;
-                    assert!(has_mark(&bytes, amp), "{len} {at} {mark}");
-                }
-                let mut bytes = vec![0xff; len];
-                bytes[at] = b'&';
-                assert!(!has_mark(&bytes, false), "& but not asked");
+                let mut bytes = vec![b' '; len];
+                bytes[at] = b'\r';
+                assert!(has_cr(&bytes), "{len} {at}");
+                bytes[at] = b'\r' ^ 0x80;
+                assert!(!has_cr(&bytes), "{len} {at}: not a CR");
             }
-            let plain = vec![b'\n'; len];
-            assert!(!has_mark(&plain, true), "{len}: no mark");
+            assert!(!has_cr(&vec![b'\n'; len]), "{len}: no CR");
         }
     }
 
@@ -685,7 +716,7 @@ mod tests {
         let text = Rc::new(String::from("<a>x\r\n&bogus;</a>"));
         let packets = vec![Packet::start(1..2), Packet::text(3..13)];
         let mut batch = Packed::from_parts(text, packets, Vec::new());
-        let (at, message) = batch.resolve_texts().unwrap_err();
+        let (at, message) = batch.resolve_references().unwrap_err();
         assert_eq!(at, 3, "where the text starts");
         assert!(message.contains("bogus"), "{message}");
     }

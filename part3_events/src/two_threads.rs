@@ -133,10 +133,10 @@ fn feed(
         sent += packets.len() as u64;
         let extra = extra.into_iter().map(Owned::into_event).collect();
         let mut batch = Packed::from_parts(Rc::clone(text), packets, extra);
-        // The texts are as the file has them: this thread, which has time
-        // to spare while the parser works, makes their line ends `\n` and
-        // replaces their references (`&amp;` by `&`).
-        batch.resolve_texts().map_err(|(at, message)| {
+        // The texts are as the file has them: this thread replaces their
+        // references (`&amp;` by `&`) now, and cleans their line ends as
+        // the stages read them.
+        batch.resolve_references().map_err(|(at, message)| {
             let position = Position::of(text.as_str().as_bytes(), at);
             XmlError::at(path, position, message)
         })?;

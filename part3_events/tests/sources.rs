@@ -47,7 +47,7 @@ impl Target<Batch> for Record {
 }
 
 impl<T: AsRef<str> + 'static> Target<Packed<T>> for Record {
-    fn send(&mut self, batch: Packed<T>) -> Result<(), CoroutineError> {
+    fn send(&mut self, mut batch: Packed<T>) -> Result<(), CoroutineError> {
         (0..batch.len()).for_each(|i| self.push(batch.event(i).to_event()));
         Ok(())
     }
