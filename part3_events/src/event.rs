@@ -265,7 +265,8 @@ impl Packet {
         Packet::new(Kind::Start, range)
     }
     /// A piece of text that is `text[range]`, as the file has it (see
-    /// [`Packed::resolve_texts`]).
+    /// [`Packed::resolve_references`]; its line ends are cleaned as it is
+    /// read).
     pub fn text(range: Range<usize>) -> Packet {
         Packet::new(Kind::Text, range)
     }
@@ -339,7 +340,7 @@ impl<T: AsRef<str>> Packed<T> {
         }
     }
 
-    // ANCHOR: normalize
+    // ANCHOR: references
     /// Replaces the references (`&amp;` by `&`, `&#52;` by `4`) in the
     /// batch's texts, CDATA excepted, before anything reads them, so that
     /// a bad one is an error and not a wrong text: the byte where its text
@@ -388,7 +389,7 @@ impl<T: AsRef<str>> Packed<T> {
         }
         Ok(())
     }
-    // ANCHOR_END: normalize
+    // ANCHOR_END: references
 
     /// Adds an event that lies in the text. A range that does not (it
     /// ends past the text, or cuts a character in two) reads as empty
@@ -471,6 +472,7 @@ impl<T: AsRef<str> + 'static> EventBatch for Packed<T> {
     }
 }
 
+// ANCHOR: clean
 /// `text` with its line ends made `\n`, as XML wants it read. The blank
 /// between two tags of a Windows file (CR LF, then some indent) is the
 /// same text a byte later; another text with a CR is written, cleaned,
@@ -488,6 +490,7 @@ fn clean<'a>(text: &'a str, cleaned: &'a mut String) -> &'a str {
     push_normalized(cleaned, text);
     cleaned
 }
+// ANCHOR_END: clean
 
 // ANCHOR: events
 /// The events a coroutine receives, one at a time, whether its source

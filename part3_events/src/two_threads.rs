@@ -13,20 +13,27 @@
 //! ```
 //!
 //! Both threads work at once, so the whole takes about as long as the
-//! slower of the two instead of the sum. Four things make each side cheap:
+//! slower of the two instead of the sum (on this machine a little more:
+//! its two cores slow each other down when both are busy). What makes
+//! each side cheap:
 //!
-//! - The file is mapped, not read ([`MappedText`]), and checked to be
-//!   UTF-8 once. Its line ends are made `\n` text by text, on the stages'
-//!   side, which has time to spare.
-//! - The parser thread does not copy text: an event is a kind and a range
-//!   of the file ([`Packet`]), 4,096 of them to a chunk.
+//! - The file is mapped, not read ([`MappedFile`]). The parser starts on
+//!   its bytes at once, while this thread checks that they are UTF-8
+//!   ([`MappedText::check`]); no event reaches the stages before that.
+//! - The parser thread copies no text: an event is a kind and a range of
+//!   the file, 8 bytes ([`Packet`]), 16,384 of them to a chunk.
 //! - The parser is quick-xml 0.37: from 0.38 on, quick-xml checks the
 //!   UTF-8 of every event's text again, which is half of its time here.
 //! - The stages read the chunks as [`Packed`] batches: one coroutine
-//!   switch per 4,096 events, and each event's strings are borrowed
-//!   (`EventRef`), never copied, until `buses_to_dicts` puts them in a bus.
+//!   switch per 16,384 events, and each event's strings are borrowed
+//!   (`EventRef`), never copied, until `buses_to_dicts` puts them in a
+//!   bus.
+//! - The file's texts are as it has them. XML wants their line ends `\n`
+//!   and their references (`&amp;`) replaced: this thread replaces the
+//!   rare references before a batch goes out, and each text's line ends
+//!   are cleaned as the stages read it, while its bytes are at hand.
 //!
-//! The parser thread borrows the text (a scoped thread: it cannot outlive
+//! The parser thread borrows the bytes (a scoped thread: it cannot outlive
 //! the call), and nothing shared between the threads is ever written, so
 //! there is no lock. The coroutines stay on this thread: corosensei's
 //! coroutines are not `Send`, and need not be.
