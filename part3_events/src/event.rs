@@ -220,14 +220,15 @@ impl EventBatch for Batch {
 /// range of `text`. A text is read as XML says it is, with its line ends
 /// `\n`: most texts need nothing, and the rest are cleaned as they are
 /// read (see [`EventBatch::event`] below). A text whose references had to
-/// be replaced is kept, rewritten, in `spill` (see
+/// be replaced is kept, rewritten, in `spilled` (see
 /// [`Packed::resolve_references`]); a start tag with attributes is kept
-/// whole in `extra`.
+/// whole in `extra`. Every event, these too, knows where it starts in the
+/// text, so the events stay in the text's order.
 pub struct Packed<T> {
     text: Rc<T>,
     events: Vec<Packet>,
-    /// Texts with their references replaced, back to back.
-    spill: String,
+    /// Texts with their references replaced.
+    spilled: Vec<String>,
     /// The text last read, if it had to be cleaned.
     cleaned: String,
     extra: Vec<Event>,
@@ -238,8 +239,10 @@ pub struct Packed<T> {
 /// [`Packet::MAX_TEXT`] bytes; a range past that reads as empty text.
 #[derive(Clone, Copy, Debug)]
 pub struct Packet {
+    /// Where the event starts in the text.
     start: u32,
-    /// The length, shifted left 3 bits, and the kind in those 3 bits.
+    /// The length (or, for the last two kinds, an index), shifted left 3
+    /// bits, and the kind in those 3 bits.
     tail: u32,
 }
 
@@ -249,9 +252,9 @@ enum Kind {
     Text,
     CData,
     End,
-    /// A text that is `spill[start..end]`.
+    /// A text that is `spilled[index]`.
     Spilled,
-    /// The event is `extra[start]`.
+    /// The event is `extra[index]`.
     Extra,
 }
 // ANCHOR_END: packed
@@ -279,9 +282,9 @@ impl Packet {
         Packet::new(Kind::End, range)
     }
     /// The event number `i` of the batch's own events (see
-    /// [`Packed::from_parts`]).
-    pub fn extra(i: usize) -> Packet {
-        Packet::new(Kind::Extra, i..i)
+    /// [`Packed::from_parts`]), which stands at byte `at` of the text.
+    pub fn extra(at: usize, i: usize) -> Packet {
+        Packet::new(Kind::Extra, at..at + i)
     }
     fn new(kind: Kind, range: Range<usize>) -> Packet {
         let (start, len) = if range.end <= Packet::MAX_TEXT {
@@ -313,7 +316,10 @@ impl Packet {
     }
     fn range(&self) -> Range<usize> {
         let start = self.start as usize;
-        start..start + (self.tail >> 3) as usize
+        start..start + self.index()
+    }
+    fn index(&self) -> usize {
+        (self.tail >> 3) as usize
     }
 }
 
@@ -334,7 +340,7 @@ impl<T: AsRef<str>> Packed<T> {
         Packed {
             text,
             events,
-            spill: String::new(),
+            spilled: Vec::new(),
             cleaned: String::new(),
             extra,
         }
@@ -346,36 +352,38 @@ impl<T: AsRef<str>> Packed<T> {
     /// a bad one is an error and not a wrong text: the byte where its text
     /// starts, and what is wrong.
     ///
-    /// An `&` is rare, so one pass of memchr over the stretch of the file
-    /// the batch covers finds them all, and only the events up to the
-    /// last one are looked at, to find the text each is in.
+    /// An `&` is rare: one pass of memchr over the stretch of the text the
+    /// batch covers finds them all, and a binary search (the events are
+    /// in the text's order) finds the event each one is in.
     pub fn resolve_references(&mut self) -> Result<(), (usize, String)> {
         let text = (*self.text).as_ref();
-        let mut in_text = self.events.iter().filter(|p| p.in_text());
-        let (Some(first), last) = (in_text.next(), in_text.next_back()) else {
+        let (Some(first), Some(last)) =
+            (self.events.first(), self.events.last())
+        else {
             return Ok(());
         };
-        let start = first.range().start;
-        let end = last.unwrap_or(first).range().end;
-        let Some(part) = text.get(start..end) else {
+        let start = first.start as usize;
+        let end = if last.in_text() {
+            last.range().end
+        } else {
+            start
+        };
+        let Some(part) = text.as_bytes().get(start..end) else {
             return Ok(());
         };
-        let mut events = self.events.iter_mut();
-        let mut event = events.next();
-        for amp in memchr::memchr_iter(b'&', part.as_bytes()) {
+        for amp in memchr::memchr_iter(b'&', part) {
             let amp = start + amp;
-            // The first event of the text that ends past the `&`.
-            while let Some(p) = &event
-                && !(p.in_text() && p.range().end > amp)
-            {
-                event = events.next();
-            }
-            let Some(packet) = event.as_deref_mut() else {
-                break;
+            // The last event that starts at the `&` or before.
+            let before =
+                self.events.partition_point(|p| p.start as usize <= amp);
+            let Some(packet) =
+                before.checked_sub(1).map(|i| &mut self.events[i])
+            else {
+                continue;
             };
             let range = packet.range();
             // Not in a text: in a tag, a CDATA section, a comment.
-            if !matches!(packet.kind(), Kind::Text) || range.start > amp {
+            if !matches!(packet.kind(), Kind::Text) || range.end <= amp {
                 continue;
             }
             // Line ends first: `&#13;` is a CR that stays one.
@@ -383,9 +391,9 @@ impl<T: AsRef<str>> Packed<T> {
             push_normalized(&mut raw, &text[range.clone()]);
             let resolved =
                 unescape(&raw).map_err(|e| (range.start, e.to_string()))?;
-            let at = self.spill.len();
-            self.spill.push_str(&resolved);
-            *packet = Packet::new(Kind::Spilled, at..self.spill.len());
+            let i = self.spilled.len();
+            self.spilled.push(resolved.into_owned());
+            *packet = Packet::new(Kind::Spilled, range.start..range.start + i);
         }
         Ok(())
     }
@@ -399,8 +407,8 @@ impl<T: AsRef<str>> Packed<T> {
     }
 
     /// Adds an event that carries strings of its own.
-    pub fn push_event(&mut self, event: Event) {
-        self.events.push(Packet::extra(self.extra.len()));
+    pub fn push_event(&mut self, at: usize, event: Event) {
+        self.events.push(Packet::extra(at, self.extra.len()));
         self.extra.push(event);
     }
 
@@ -414,7 +422,7 @@ impl<T: AsRef<str>> Packed<T> {
                 &mut self.events,
                 Vec::with_capacity(capacity),
             ),
-            spill: std::mem::take(&mut self.spill),
+            spilled: std::mem::take(&mut self.spilled),
             cleaned: String::new(),
             extra: std::mem::take(&mut self.extra),
         }
@@ -461,10 +469,11 @@ impl<T: AsRef<str> + 'static> EventBatch for Packed<T> {
                 EventRef::Text(clean(in_text, &mut self.cleaned))
             }
             Kind::End => EventRef::End(in_text),
-            Kind::Spilled => {
-                EventRef::Text(self.spill.get(p.range()).unwrap_or(""))
-            }
-            Kind::Extra => match self.extra.get(p.start as usize) {
+            Kind::Spilled => match self.spilled.get(p.index()) {
+                Some(text) => EventRef::Text(text),
+                None => EventRef::Text(""),
+            },
+            Kind::Extra => match self.extra.get(p.index()) {
                 Some(event) => event.as_ref(),
                 None => EventRef::Text(""),
             },
@@ -643,7 +652,7 @@ mod tests {
         let text = Rc::new(String::from("<a>x &amp; y</a>"));
         let mut batch = Packed::with_capacity(Rc::clone(&text), 4);
         batch.push(Packet::start(1..2));
-        batch.push_event(Event::Text(Str::from("x & y")));
+        batch.push_event(3, Event::Text(Str::from("x & y")));
         batch.push(Packet::end(14..15));
         batch.push(Packet::text(15..99)); // not in the text: reads as ""
         let far = Packet::MAX_TEXT;
@@ -670,7 +679,7 @@ mod tests {
             Packet::start(1..2),
             Packet::text(3..8), // x CR LF y CR
             Packet::end(10..11),
-            Packet::extra(0),
+            Packet::extra(11, 0),
             Packet::text(12..14), // CR LF: starts a byte later
             Packet::start(15..16),
             Packet::text(17..20), // CR CR LF

@@ -314,8 +314,9 @@ impl<'t> Parser<'t> {
             chunk.packets.push(Packet::start(name));
         } else {
             let attrs = self.attributes(start)?;
+            let at = name.start;
             let name = self.view(start.name().into_inner())?.to_owned();
-            chunk.packets.push(Packet::extra(chunk.extra.len()));
+            chunk.packets.push(Packet::extra(at, chunk.extra.len()));
             chunk.extra.push(Owned { name, attrs });
         }
         Ok(())
