@@ -13,8 +13,8 @@
 //! ```
 //!
 //! Both threads work at once, so the whole takes about as long as the
-//! slower of the two instead of the sum (a little more, here: 64 ms for
-//! sides of 60 and 62). What makes each side cheap:
+//! slower of the two instead of the sum (a little more: here, 63 ms for
+//! two sides of about 61). What makes each side cheap:
 //!
 //! - The file is mapped, not read ([`MappedFile`]). The parser starts on
 //!   its bytes at once, while this thread checks that they are UTF-8
