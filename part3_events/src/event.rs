@@ -284,7 +284,7 @@ impl Packet {
     /// The event number `i` of the batch's own events (see
     /// [`Packed::from_parts`]), which stands at byte `at` of the text.
     pub fn extra(at: usize, i: usize) -> Packet {
-        Packet::new(Kind::Extra, at..at + i)
+        Packet::indexed(Kind::Extra, at, i)
     }
     fn new(kind: Kind, range: Range<usize>) -> Packet {
         let (start, len) = if range.end <= Packet::MAX_TEXT {
@@ -295,6 +295,14 @@ impl Packet {
         Packet {
             start: start as u32,
             tail: (len as u32) << 3 | kind as u32,
+        }
+    }
+    /// An event that stands at byte `at` and is number `i` of a list of
+    /// the batch's own. (Past 2^29, `i` points past any such list.)
+    fn indexed(kind: Kind, at: usize, i: usize) -> Packet {
+        Packet {
+            start: u32::try_from(at).unwrap_or(u32::MAX),
+            tail: (i.min(Packet::MAX_TEXT) as u32) << 3 | kind as u32,
         }
     }
     /// Whether the event is a range of the text (not spilled or extra).
@@ -366,7 +374,7 @@ impl<T: AsRef<str>> Packed<T> {
         let end = if last.in_text() {
             last.range().end
         } else {
-            start
+            last.start as usize
         };
         let Some(part) = text.as_bytes().get(start..end) else {
             return Ok(());
@@ -393,7 +401,7 @@ impl<T: AsRef<str>> Packed<T> {
                 unescape(&raw).map_err(|e| (range.start, e.to_string()))?;
             let i = self.spilled.len();
             self.spilled.push(resolved.into_owned());
-            *packet = Packet::new(Kind::Spilled, range.start..range.start + i);
+            *packet = Packet::indexed(Kind::Spilled, range.start, i);
         }
         Ok(())
     }
@@ -721,6 +729,21 @@ mod tests {
             }
             assert!(!has_cr(&vec![b'\n'; len]), "{len}: no CR");
         }
+    }
+
+    #[test]
+    fn references_are_found_before_a_last_extra_event() {
+        let text = Rc::new(String::from("<a>&lt;</a><b c='1'/>"));
+        let packets = vec![
+            Packet::start(1..2),
+            Packet::text(3..7),
+            Packet::end(9..10),
+            Packet::extra(12, 0),
+        ];
+        let extra = vec![Event::Text(Str::from("b"))];
+        let mut batch = Packed::from_parts(text, packets, extra);
+        batch.resolve_references().unwrap();
+        assert_eq!(unpack(&mut batch)[1], "('text', '<')");
     }
 
     #[test]
