@@ -394,9 +394,13 @@ impl<T: AsRef<str>> Packed<T> {
             if !matches!(packet.kind(), Kind::Text) || range.end <= amp {
                 continue;
             }
+            // (A range that is not of the text reads as "": leave it.)
+            let Some(piece) = text.get(range.clone()) else {
+                continue;
+            };
             // Line ends first: `&#13;` is a CR that stays one.
             let mut raw = String::new();
-            push_normalized(&mut raw, &text[range.clone()]);
+            push_normalized(&mut raw, piece);
             let resolved =
                 unescape(&raw).map_err(|e| (range.start, e.to_string()))?;
             let i = self.spilled.len();
@@ -744,6 +748,19 @@ mod tests {
         let mut batch = Packed::from_parts(text, packets, extra);
         batch.resolve_references().unwrap();
         assert_eq!(unpack(&mut batch)[1], "('text', '<')");
+    }
+
+    #[test]
+    fn a_range_out_of_the_text_is_left_alone() {
+        let text = Rc::new(String::from("<a>x &amp; y</a>"));
+        let packets = vec![
+            Packet::start(1..2),
+            Packet::text(3..40),
+            Packet::end(14..15),
+        ];
+        let mut batch = Packed::from_parts(text, packets, Vec::new());
+        batch.resolve_references().unwrap();
+        assert_eq!(unpack(&mut batch)[1], "('text', '')");
     }
 
     #[test]
