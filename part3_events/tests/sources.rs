@@ -106,6 +106,33 @@ fn sources_agree_on_entities_cdata_comments_and_line_ends() {
 }
 
 #[test]
+fn sources_agree_across_many_batches() {
+    // 10,000 elements, more than 38,000 events: three of the two-thread
+    // source's chunks. Each element has one of seven shapes, so every
+    // shape lands at every place in a chunk, the first and last among
+    // them.
+    let mut xml = String::from("<?xml version=\"1.0\"?>\r\n<all>\r\n");
+    for i in 0..10_000 {
+        let piece = match i % 7 {
+            0 => format!("<e n='{i}'>a &amp; b\r\n</e>"),
+            1 => format!("<e>{i}\r\n  x\ry</e>\r\n\t"),
+            2 => "<e><![CDATA[&amp; \r\n]]></e>".to_string(),
+            3 => format!("<e k=\"&lt;{i}\"/>"),
+            4 => "<!-- & -->\r\n<e/>".to_string(),
+            5 => format!("<e>&#{};</e>\r\n", 65 + i % 26),
+            _ => format!("<f>\r\n  <g>{i}</g>\r\n</f>\r\n"),
+        };
+        xml.push_str(&piece);
+    }
+    xml.push_str("</all>\r\n");
+    let events = check("many", &xml);
+    assert!(events.len() > 2 * two_threads::CHUNK, "{}", events.len());
+    assert!(events.contains(&"('text', 'a & b\\n')".to_string()));
+    assert!(events.contains(&"('start', ('e', {'k': '<3'}))".to_string()));
+    assert!(!events.iter().any(|e| e.contains("\\r")), "a CR is left");
+}
+
+#[test]
 fn sources_agree_on_the_bus_data() {
     let data = part1_generators::data_path("allroutes.xml");
     let [sax, expat, cxml, threads] = all_sources(&data);
