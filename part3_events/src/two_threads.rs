@@ -47,7 +47,7 @@ use quick_xml_037::escape::unescape;
 use quick_xml_037::events::{BytesStart, Event as Xml};
 
 use crate::error::{Position, XmlError, describe_coroutine};
-use crate::event::{Event, Packed, Packet, Str};
+use crate::event::{Event, EventBatch, Packed, Packet, Str};
 use crate::mapped::{MappedFile, MappedText};
 use crate::xml::{self, NOT_UTF8, push_normalized};
 
@@ -126,19 +126,26 @@ pub fn count_events(path: impl AsRef<Path>) -> Result<u64, XmlError> {
     }
 }
 
+/// What the parser thread sends: a full chunk, or the chunk it was
+/// filling when it met an error, and the error.
+type Sent = Result<Chunk, (Chunk, XmlError)>;
+
 /// This thread's side: each chunk becomes a batch sent into `target`.
 fn feed(
     path: &Path,
     text: &Rc<MappedText>,
-    arriving: Receiver<Result<Chunk, XmlError>>,
+    arriving: Receiver<Sent>,
     target: &mut impl Target<Packed<MappedText>>,
 ) -> Result<u64, XmlError> {
     let mut sent = 0;
     for chunk in arriving {
-        let Chunk { packets, extra } = chunk?;
-        sent += packets.len() as u64;
-        let extra = extra.into_iter().map(Owned::into_event).collect();
-        let mut batch = Packed::from_parts(Rc::clone(text), packets, extra);
+        let (chunk, error) = match chunk {
+            Ok(chunk) => (chunk, None),
+            Err((chunk, error)) => (chunk, Some(error)),
+        };
+        let extra = chunk.extra.into_iter().map(Owned::into_event).collect();
+        let mut batch =
+            Packed::from_parts(Rc::clone(text), chunk.packets, extra);
         // The texts are as the file has them: this thread replaces their
         // references (`&amp;` by `&`) now, and cleans their line ends as
         // the stages read them.
@@ -146,6 +153,12 @@ fn feed(
             let position = Position::of(text.as_str().as_bytes(), at);
             XmlError::at(path, position, message)
         })?;
+        // A bad reference before the parser's error is said first; the
+        // events before an error are not sent, as in `cxml`.
+        if let Some(error) = error {
+            return Err(error);
+        }
+        sent += batch.len() as u64;
         // As in `cxml`, a stage's error has no exact place in the file.
         target
             .send(batch)
@@ -164,14 +177,11 @@ impl Owned {
     }
 }
 
-/// The parser thread: reads `text` and sends its events in chunks, then
-/// `Ok` chunks to the end, or an error and stops. Stops early, quietly,
-/// if the other side hangs up.
-fn tokenize(
-    path: &Path,
-    text: &[u8],
-    chunks: SyncSender<Result<Chunk, XmlError>>,
-) {
+/// The parser thread: reads `text` and sends its events in chunks, to
+/// the end or to an error (sent with the chunk it was filling, so that
+/// the other side can look there for an earlier one). Stops early,
+/// quietly, if the other side hangs up.
+fn tokenize(path: &Path, text: &[u8], chunks: SyncSender<Sent>) {
     let mut chunk = new_chunk();
     let mut parser = Parser::new(text);
     loop {
@@ -187,7 +197,7 @@ fn tokenize(
             Err((at, message)) => {
                 let position = Position::of(text, at);
                 let error = XmlError::at(path, position, message);
-                let _ = chunks.send(Err(error));
+                let _ = chunks.send(Err((chunk, error)));
                 return;
             }
         }
