@@ -1,39 +1,35 @@
-//! The contest stops every server it started, and every blaster, even
-//! when a blaster fails or a server never starts. One test per file
-//! binary, so that no other test's processes are around when it counts
-//! this process's children.
+//! The contest stops every server it started and every blaster, when a
+//! server answers wrong (the blasters fail) and when a server dies before
+//! it listens; each row says why in one line. The servers are stand-ins
+//! in a folder given as `--bin-dir`: scripts named like the real ones.
+
+mod common;
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use part9_final::contest::{Contestant, Plan, measure};
-use part9_final::runner::BlasterArgs;
+use common::TempDir;
 
-const PORT_VARIABLE: &str = "PART9_BOGUS_ECHO_PORT";
+/// Marks every process the contest starts (children inherit it).
+const MARK: &str = "PART9_CLEANUP_MARK";
 
-/// Not a test: the bogus server that [`contest_stops_everything`] runs
-/// by starting this test program again. It echoes every reply with one
-/// byte changed, so the blasters fail. Without its variable it returns
-/// at once (when the test suite runs it as a test).
+/// Not a test: the stand-in that echoes every message with one byte
+/// changed, run by the `echothread` script below (this test program
+/// started again). Without its variable it returns at once.
 #[test]
 fn bogus_echo_server() {
-    let Ok(port) = std::env::var(PORT_VARIABLE) else {
+    if std::env::var_os("PART9_BOGUS_SERVER").is_none() {
         return;
-    };
-    let listener = TcpListener::bind(("127.0.0.1", port.parse().unwrap()))
-        .expect("the bogus server cannot listen");
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    eprintln!("bogus: listening on {}", listener.local_addr().unwrap());
     for client in listener.incoming() {
         let Ok(mut client) = client else { continue };
         std::thread::spawn(move || {
-            let mut data = [0u8; 65536];
-            while let Ok(n) = client.read(&mut data) {
-                if n == 0 {
-                    break;
-                }
+            let mut data = [0; 65536];
+            while let Ok(n @ 1..) = client.read(&mut data) {
                 data[n / 2] ^= 0x55;
                 if client.write_all(&data[..n]).is_err() {
                     break;
@@ -43,94 +39,79 @@ fn bogus_echo_server() {
     }
 }
 
-/// The processes whose parent is this one (Linux).
-fn children() -> Vec<String> {
-    let me = std::process::id().to_string();
+/// The processes that carry `mark` in their environment.
+fn marked(mark: &str) -> Vec<String> {
+    let needle = format!("{MARK}={mark}\0");
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let status = entry.path().join("status");
-        let Ok(status) = std::fs::read_to_string(status) else {
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
             continue;
         };
-        let parent = status
-            .lines()
-            .find_map(|l| l.strip_prefix("PPid:"))
-            .map(str::trim);
-        if parent == Some(me.as_str()) {
-            let name = status.lines().next().unwrap_or("").to_string();
-            found.push(format!("{:?} {name}", entry.file_name()));
+        if String::from_utf8_lossy(&environ).contains(&needle) {
+            found.push(entry.file_name().to_string_lossy().into_owned());
         }
     }
     found
 }
 
-fn plan() -> Plan {
-    let load = BlasterArgs {
-        connections: 4,
-        messages: 200,
-        size: 1024,
-        server: ([127, 0, 0, 1], 1).into(),
-        timeout: 10,
-    };
-    Plan {
-        exe: PathBuf::from(env!("CARGO_BIN_EXE_runblaster")),
-        blasters: 3,
-        python_load: load.clone(),
-        load,
-        cap: Duration::from_secs(60),
-        startup: Duration::from_secs(10),
-    }
+fn script(path: &std::path::Path, body: &str) {
+    std::fs::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    let executable = std::fs::Permissions::from_mode(0o755);
+    std::fs::set_permissions(path, executable).unwrap();
 }
 
 #[test]
-fn contest_stops_everything() {
-    let plan = plan();
-
-    // A server whose replies are wrong: the blasters fail, the row says
-    // why, and the server is stopped.
-    let port_seen = Arc::new(Mutex::new(None));
-    let seen = Arc::clone(&port_seen);
-    let bogus = Contestant {
-        name: "bogus".into(),
-        python: false,
-        start: Box::new(move |port| {
-            *seen.lock().unwrap() = Some(port);
-            let mut command = Command::new(std::env::current_exe().unwrap());
-            command
-                .args(["bogus_echo_server", "--exact", "--nocapture"])
-                .env(PORT_VARIABLE, port.to_string());
-            command
-        }),
-    };
-    let row = measure(&bogus, &plan);
-    assert!(row.failed(), "{row:?}");
-    let note = row.note.clone().unwrap_or_default();
-    assert!(
-        note.contains("the reply differs from the message at byte "),
-        "{note}"
+fn the_contest_stops_everything() {
+    let tmp = TempDir::new("cleanup");
+    let bin = tmp.path();
+    let me = std::env::current_exe().unwrap();
+    let runblaster = env!("CARGO_BIN_EXE_runblaster");
+    std::os::unix::fs::symlink(runblaster, bin.join("runblaster")).unwrap();
+    let bogus = format!(
+        "PART9_BOGUS_SERVER=1 exec '{}' bogus_echo_server --exact \
+         --nocapture --test-threads=1",
+        me.display()
     );
-    let port = port_seen.lock().unwrap().expect("the server was started");
-    let refused = TcpStream::connect((Ipv4Addr::LOCALHOST, port));
-    assert!(refused.is_err(), "the bogus server still accepts");
-    assert_eq!(children(), Vec::<String>::new(), "processes left running");
+    script(&bin.join("echothread"), &bogus);
+    script(&bin.join("echotokio"), "echo 'no such luck' >&2; exit 3");
 
-    // A server that cannot start, and one that exits at once.
-    for (program, expected) in [
-        (
-            "/nonexistent/echo-server",
-            "cannot start /nonexistent/echo-server",
-        ),
-        ("true", "the server exited (exit status: 0)"),
-    ] {
-        let contestant = Contestant {
-            name: program.into(),
-            python: false,
-            start: Box::new(move |_| Command::new(program)),
-        };
-        let row = measure(&contestant, &plan);
-        assert!(row.failed());
-        let note = row.note.unwrap_or_default();
-        assert!(note.starts_with(expected), "{note}");
-        assert_eq!(children(), Vec::<String>::new());
-    }
+    // The search for marked processes finds one.
+    let mark = std::process::id().to_string();
+    let mut probe = Command::new("sleep").arg("60").env(MARK, &mark).spawn();
+    let probe = probe.as_mut().unwrap();
+    let found = marked(&mark);
+    let _ = (probe.kill(), probe.wait());
+    assert_eq!(found, [probe.id().to_string()]);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_echocontest"))
+        .args(["--bin-dir", bin.to_str().unwrap(), "-c", "4", "-n", "200"])
+        .args(["--only", "echothread", "--only", "tokio current-thread"])
+        .args(["--svg", bin.join("chart.svg").to_str().unwrap()])
+        .env(MARK, &mark)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr, "Error: 2 servers failed (see the table)\n");
+    let row = |name: &str| {
+        let row = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("| {name} ")));
+        row.unwrap_or_else(|| panic!("no row {name} in {stdout}"))
+            .to_string()
+    };
+    let wrong = row("echothread");
+    assert!(wrong.contains(" n/a | "), "{wrong}");
+    assert!(
+        wrong.contains(" | blaster 1: connection ")
+            && wrong.contains(": the reply differs from the message at byte "),
+        "{wrong}"
+    );
+    let died = row("tokio current-thread");
+    assert!(
+        died.ends_with(" | the server exited (exit status: 3) no such luck |"),
+        "{died}"
+    );
+    assert_eq!(marked(&mark), Vec::<String>::new(), "processes left");
 }

@@ -1,15 +1,16 @@
-//! The servers and the blasters for real, on free ports of 127.0.0.1,
-//! with small loads. Every wait is bounded; every process is killed at
-//! the end (`Running` kills its process when dropped).
+//! The servers, the blasters and the contest for real, as processes, on
+//! free ports of 127.0.0.1, with small loads. Every wait is bounded and
+//! every process is killed and reaped (`common::Server`).
+
+mod common;
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use part1_generators::testing::{Running, Scratch};
-use part9_final::contest::{SERVERS, free_port};
+use common::{Server, TempDir};
 
 const BLASTER: &str = env!("CARGO_BIN_EXE_blaster");
 const RUNBLASTER: &str = env!("CARGO_BIN_EXE_runblaster");
@@ -17,28 +18,8 @@ const ECHOTHREAD: &str = env!("CARGO_BIN_EXE_echothread");
 const ECHOTOKIO: &str = env!("CARGO_BIN_EXE_echotokio");
 const ECHOCONTEST: &str = env!("CARGO_BIN_EXE_echocontest");
 
-/// Starts a server binary on a free port and waits until it accepts.
-fn start(program: &str, args: &[&str]) -> (Running, u16) {
-    let port = free_port().expect("no free port");
-    let port_text = port.to_string();
-    let mut all = args.to_vec();
-    all.extend(["--port", &port_text]);
-    let mut server = Running::start(Path::new(program), &all);
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err()
-    {
-        assert!(server.is_running(), "{program} exited");
-        assert!(Instant::now() < deadline, "{program} never accepted");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    // The probe connection printed two lines; skip them.
-    let _ = server.take_lines(2, Instant::now() + Duration::from_secs(5));
-    (server, port)
-}
-
-/// Runs a program to its end (the blasters stop themselves: every
-/// connect and read has a 10 s timeout here).
+/// Runs a program to its end (the blasters give up after 10 s without a
+/// reply: every run here passes `--timeout 10`).
 fn run(program: &str, args: &[&str]) -> Output {
     Command::new(program)
         .args(args)
@@ -50,85 +31,60 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A blaster run with a small load, every reply checked byte for byte.
-fn blast(port: u16, connections: &str, messages: &str, size: &str) {
-    let server = format!("127.0.0.1:{port}");
-    let out = run(
-        BLASTER,
-        &[
-            "--server",
-            &server,
-            "--connections",
-            connections,
-            "--messages",
-            messages,
-            "--size",
-            size,
-            "--timeout",
-            "10",
-        ],
-    );
-    let stdout = text(&out.stdout);
-    assert!(
-        out.status.success(),
-        "blaster failed: {}",
-        text(&out.stderr)
-    );
-    let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines[0], "0", "progress starts at message 0");
-    let summary = lines.last().expect("a summary line");
-    let count = messages.parse::<u64>().unwrap();
-    assert!(
-        summary.starts_with(&format!(
-            "{} messages in ",
-            part9_final::blaster::thousands(count)
-        )),
-        "unexpected summary {summary:?}"
-    );
-    assert!(summary.contains("messages per second, round trip p50 "));
-    // Progress every 10,000 messages, before the message is sent.
-    assert_eq!(lines.len() as u64, count.div_ceil(10_000) + 1);
-}
-
-/// The loads each server gets: many small messages on many connections,
-/// then a few messages larger than the blaster's 64 KiB step.
-fn blast_both_ways(port: u16) {
-    blast(port, "50", "12000", "1024");
-    blast(port, "3", "10", "200000");
-}
-
 #[test]
 fn blaster_against_echothread() {
-    let (_server, port) = start(ECHOTHREAD, &[]);
-    blast_both_ways(port);
+    let server = Server::start(ECHOTHREAD, &[]);
+    let at = ["--server", &server.addr, "--timeout", "10"];
+    // Many small messages: the progress lines, as the original prints.
+    let out = run(BLASTER, &[&at[..], &["-c", "20", "-n", "12000"]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "0\n10000\n");
+    // Messages larger than the blaster's 64 KiB step, every byte checked.
+    let big = ["-c", "3", "-n", "5", "-s", "300000"];
+    let out = run(BLASTER, &[&at[..], &big].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "0\n");
 }
 
 #[test]
-fn blaster_against_tokio_current_thread() {
-    let (_server, port) = start(ECHOTOKIO, &["--flavor", "current-thread"]);
-    blast_both_ways(port);
+fn runblaster_prints_the_elapsed_seconds() {
+    let server = Server::start(ECHOTHREAD, &[]);
+    let args = ["-b", "3", "--server", &server.addr, "-c", "10", "-n", "400"];
+    let out = run(RUNBLASTER, &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    // Each blaster's "0", then the seconds.
+    assert_eq!(lines[..3], ["0", "0", "0"], "{stdout}");
+    assert_eq!(lines.len(), 4, "{stdout}");
+    let seconds: f64 = lines[3].parse().expect("seconds");
+    assert!(seconds > 0.0);
 }
 
 #[test]
-fn blaster_against_tokio_multi_thread() {
-    let (_server, port) = start(ECHOTOKIO, &["--flavor", "multi-thread"]);
-    blast_both_ways(port);
-}
-
-/// A client's round trip, and the two lines the server prints for it.
-fn one_client_prints_two_lines(program: &str, args: &[&str]) {
-    let (server, port) = start(program, args);
-    let mut client = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+fn echothread_echoes_every_byte_in_order_then_closes() {
+    let server = Server::start(ECHOTHREAD, &[]);
+    let mut client = TcpStream::connect(&server.addr).unwrap();
     client
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     let me = client.local_addr().unwrap();
-    client.write_all(b"hello, echo").unwrap();
-    let mut back = [0u8; 11];
-    client.read_exact(&mut back).unwrap();
-    assert_eq!(&back, b"hello, echo");
-    drop(client);
-    let lines = server.take_lines(2, Instant::now() + Duration::from_secs(10));
+    // 4 MiB, more than the socket buffers hold: written by one thread
+    // while this one reads, then the writing half closed.
+    let sent: Vec<u8> = (0..4 << 20).map(|i: u32| (i % 251) as u8).collect();
+    let mut writer = client.try_clone().unwrap();
+    let data = sent.clone();
+    let writing = std::thread::spawn(move || {
+        writer.write_all(&data).unwrap();
+        writer.shutdown(Shutdown::Write).unwrap();
+    });
+    let mut back = Vec::new();
+    client
+        .read_to_end(&mut back)
+        .expect("the echo, then the close");
+    writing.join().unwrap();
+    assert!(back == sent, "{} bytes back of {}", back.len(), sent.len());
+    let lines = server.take_lines(2);
     assert_eq!(
         lines,
         [format!("Connection from {me}"), "Client closed".into()]
@@ -136,18 +92,8 @@ fn one_client_prints_two_lines(program: &str, args: &[&str]) {
 }
 
 #[test]
-fn echothread_prints_like_the_original() {
-    one_client_prints_two_lines(ECHOTHREAD, &[]);
-}
-
-#[test]
-fn echotokio_prints_like_the_other_servers() {
-    one_client_prints_two_lines(ECHOTOKIO, &["--flavor", "multi-thread"]);
-}
-
-#[test]
-fn a_port_in_use_is_named() {
-    let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+fn a_busy_port_is_one_line() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     for program in [ECHOTHREAD, ECHOTOKIO] {
         let out = run(program, &["--port", &port]);
@@ -162,206 +108,40 @@ fn a_port_in_use_is_named() {
     }
 }
 
-#[test]
-fn runblaster_prints_elapsed_seconds_then_the_totals() {
-    let (_server, port) = start(ECHOTHREAD, &[]);
-    let server = format!("127.0.0.1:{port}");
-    let out = run(
-        RUNBLASTER,
-        &[
-            "--blasters",
-            "3",
-            "--connections",
-            "10",
-            "--messages",
-            "400",
-            "--server",
-            &server,
-            "--timeout",
-            "10",
-        ],
-    );
-    assert!(out.status.success(), "runblaster: {}", text(&out.stderr));
-    let stdout = text(&out.stdout);
-    let lines: Vec<&str> = stdout.lines().collect();
-    // Each blaster's "0" and summary, then the elapsed time and totals.
-    assert_eq!(lines.len(), 3 * 2 + 2, "{stdout}");
-    assert_eq!(lines.iter().filter(|l| **l == "0").count(), 3);
-    let elapsed: f64 = lines[6].parse().expect("elapsed seconds");
-    assert!(elapsed > 0.0);
-    assert!(
-        lines[7].starts_with("1,200 messages, "),
-        "unexpected totals {:?}",
-        lines[7]
-    );
-    assert!(lines[7].contains(" messages per second, round trip p50 "));
-}
-
-/// Checks that `xml` is well-formed: tags nest and close, attributes are
-/// quoted, `&` starts an entity, one root element. Returns the number of
-/// elements.
-fn well_formed(xml: &str) -> Result<usize, String> {
-    fn entity_ok(rest: &str) -> bool {
-        let Some(end) = rest.find(';') else {
-            return false;
-        };
-        let name = &rest[1..end];
-        matches!(name, "amp" | "lt" | "gt" | "quot" | "apos")
-            || name.strip_prefix('#').is_some_and(|n| {
-                !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
-            })
-    }
-    let name_ok = |n: &str| {
-        !n.is_empty()
-            && n.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c))
-    };
-    let mut open: Vec<&str> = Vec::new();
-    let (mut elements, mut roots) = (0, 0);
-    let mut rest = xml;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("<?") {
-            rest = &after[after.find("?>").ok_or("open <?")? + 2..];
-        } else if let Some(after) = rest.strip_prefix("</") {
-            let end = after.find('>').ok_or("open </")?;
-            let name = after[..end].trim();
-            if open.pop() != Some(name) {
-                return Err(format!("</{name}> closes nothing open"));
-            }
-            rest = &after[end + 1..];
-        } else if let Some(after) = rest.strip_prefix('<') {
-            let end = after.find('>').ok_or("open <")?;
-            let mut tag = &after[..end];
-            let empty = tag.ends_with('/');
-            if empty {
-                tag = &tag[..tag.len() - 1];
-            }
-            let name = tag.split_whitespace().next().unwrap_or("");
-            if !name_ok(name) {
-                return Err(format!("bad element name {name:?}"));
-            }
-            // Attributes: name="value", nothing else.
-            let mut attrs = tag[name.len()..].trim_start();
-            while !attrs.is_empty() {
-                let eq = attrs.find("=\"").ok_or("unquoted attribute")?;
-                if !name_ok(&attrs[..eq]) {
-                    return Err(format!("bad attribute {:?}", &attrs[..eq]));
-                }
-                let value_end =
-                    attrs[eq + 2..].find('"').ok_or("open quote")?;
-                let value = &attrs[eq + 2..eq + 2 + value_end];
-                if value.contains('<') {
-                    return Err("< in an attribute".into());
-                }
-                for (i, _) in value.match_indices('&') {
-                    if !entity_ok(&value[i..]) {
-                        return Err("bad entity in an attribute".into());
-                    }
-                }
-                attrs = attrs[eq + 3 + value_end..].trim_start();
-            }
-            if open.is_empty() {
-                roots += 1;
-            }
-            elements += 1;
-            if !empty {
-                open.push(name);
-            }
-            rest = &after[end + 1..];
-        } else {
-            let end = rest.find('<').unwrap_or(rest.len());
-            let content = &rest[..end];
-            if open.is_empty() && !content.trim().is_empty() {
-                return Err("text outside the root element".into());
-            }
-            for (i, _) in content.match_indices('&') {
-                if !entity_ok(&content[i..]) {
-                    return Err("bad entity in text".into());
-                }
-            }
-            rest = &rest[end..];
-        }
-    }
-    match (open.last(), roots) {
-        (Some(name), _) => Err(format!("<{name}> is never closed")),
-        (None, 1) => Ok(elements),
-        (None, n) => Err(format!("{n} root elements")),
-    }
-}
-
-#[test]
-fn the_checker_finds_bad_xml() {
-    assert_eq!(well_formed("<a x=\"1\"><b/>t &amp; u</a>\n"), Ok(2));
-    for bad in [
-        "<a><b></a></b>",
-        "<a x=1/>",
-        "<a>&</a>",
-        "<a/><b/>",
-        "<a>",
-        "text<a/>",
-    ] {
-        assert!(well_formed(bad).is_err(), "{bad} passed");
-    }
-}
-
+/// The contest on a tiny load, over this crate's servers (the other
+/// parts' are not built by `cargo test -p part9_final`).
 #[test]
 fn the_contest_on_a_tiny_load() {
-    let scratch = Scratch::new("echocontest");
-    let chart = scratch.path("chart.svg");
+    let tmp = TempDir::new("contest");
+    let chart = tmp.path().join("chart.svg");
     let bin_dir = Path::new(ECHOTHREAD).parent().unwrap();
-    // The other parts' servers are built by `cargo test --workspace` (the
-    // README's command), not by `cargo test -p part9_final` alone.
-    let missing: Vec<_> = SERVERS
-        .iter()
-        .filter(|s| !bin_dir.join(s.bin).exists())
-        .map(|s| s.bin)
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "servers not built: {missing:?}; run `cargo test --workspace`, \
-         or `cargo build --workspace --bins` first"
-    );
-    let out = run(
-        ECHOCONTEST,
-        &[
-            "--bin-dir",
-            bin_dir.to_str().unwrap(),
-            "--blasters",
-            "2",
-            "--connections",
-            "5",
-            "--messages",
-            "300",
-            "--cap",
-            "60",
-            "--svg",
-            chart.to_str().unwrap(),
-        ],
-    );
+    let names = ["echothread", "tokio current-thread", "tokio multi-thread"];
+    let mut args = vec!["--bin-dir", bin_dir.to_str().unwrap()];
+    args.extend(["-b", "2", "-c", "5", "-n", "300"]);
+    args.extend(["--svg", chart.to_str().unwrap()]);
+    for name in names {
+        args.extend(["--only", name]);
+    }
+    let out = run(ECHOCONTEST, &args);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
-    // One table line per server, each with its figures.
     let table: Vec<&str> =
         stdout.lines().filter(|l| l.starts_with("| ")).collect();
-    assert_eq!(table.len(), 2 + SERVERS.len(), "{stdout}");
-    assert!(table[0].starts_with("| server "));
-    for (server, line) in SERVERS.iter().zip(&table[2..]) {
+    assert_eq!(table.len(), 1 + names.len(), "{stdout}");
+    for (name, line) in names.iter().zip(&table[1..]) {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        assert_eq!(cells[1], server.name);
-        assert_eq!(cells[2], "2 x 5 x 300");
+        assert_eq!(cells[1..3], [*name, "2 x 5 x 300"], "{line}");
         assert!(cells[3].parse::<f64>().is_ok(), "seconds in {line}");
-        assert!(cells[4] != "n/a" && cells[5] != "n/a", "{line}");
-        if cfg!(target_os = "linux") {
-            assert!(cells[7].parse::<f64>().is_ok(), "CPU in {line}");
-            assert!(cells[8].ends_with(" MiB"), "memory in {line}");
-        }
-        assert_eq!(cells[9], "", "a note in {line}");
+        let rate = cells[4].replace(',', "");
+        assert!(rate.parse::<u64>().is_ok_and(|r| r > 0), "{line}");
+        assert!(cells[5].ends_with(" MiB"), "memory in {line}");
+        assert_eq!(cells[6], "", "a note in {line}");
     }
     let svg = std::fs::read_to_string(&chart).expect("the chart");
-    // svg, title, background, two texts, then a label, bar and value
-    // per server.
-    assert_eq!(well_formed(&svg), Ok(5 + 3 * SERVERS.len()));
-    for server in SERVERS {
-        assert!(svg.contains(&format!(">{}</text>", server.name)));
+    assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"));
+    // The background, then a bar per server.
+    assert_eq!(svg.matches("<rect ").count(), 1 + names.len());
+    for name in names {
+        assert!(svg.contains(&format!(">{name}</text>")), "{svg}");
     }
 }

@@ -2,65 +2,96 @@
 //!
 //! Starts three blasters as separate processes against the same echo
 //! server, waits for all of them and prints the elapsed seconds, as the
-//! original does; then the total messages per second and the round-trip
-//! latency of all their messages together. The blasters' own lines
-//! (progress every 10,000 messages, their summaries) come first,
-//! interleaved, as the original's children share its terminal.
+//! original does. The blasters' own lines (`0`, `10000`, ...) come first,
+//! interleaved: the children share its terminal.
 //!
-//! Where Rust departs from the Python: the original runs
-//! `python blaster.py`. `cargo run --bin runblaster` builds this binary
-//! only, so it runs *itself* as each blaster (with a hidden first argument,
-//! `--as-blaster`) and needs no other binary.
+//! Start a server first (`cargo run --release --bin echothread`), then
+//! `cargo run --release --bin runblaster`. Options after `--blasters N` go
+//! to each blaster: `cargo run --release --bin runblaster -- --messages
+//! 10000 --server 127.0.0.1:45001`.
 //!
-//! Start a server first, in another terminal
-//! (`cargo run --release --bin echothread`), then
-//! `cargo run --release --bin runblaster`. The blasters' options pass
-//! through (`--connections`, `--messages`, `--size`, `--server`);
-//! `--blasters` sets how many run. The course's load, 3 x 300
-//! connections x 100,000 messages, is the default.
+//! Where Rust departs from the Python: the original runs `python
+//! blaster.py`. `cargo run --bin runblaster` builds this binary only, so
+//! `blaster.rs` is compiled into it as a module, and runblaster starts
+//! *itself* three times under the name `blaster`: no other binary has to
+//! be built first. A blaster that fails stops the run, in one line that
+//! says which and why.
 
-use std::process::ExitCode;
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
 
 use clap::Parser;
 use part1_generators::Fail;
-use part9_final::blaster::thousands;
-use part9_final::latency;
-use part9_final::runner::{
-    BlasterArgs, Failure, blaster_child_if_asked, run_blasters,
-};
 
-/// Runs several blasters at once against one echo server.
+/// `blaster.rs`, run by the children.
+mod blaster;
+
+/// `NPROCS`, and the blasters' options.
 #[derive(Parser)]
-#[command(name = "runblaster")]
+#[command(name = "runblaster", about = "Runs several blasters at once")]
 struct Args {
-    /// Blaster processes to run at once
+    /// Blasters to run at once (NPROCS)
     #[arg(short, long, default_value_t = 3,
           value_parser = clap::value_parser!(u32).range(1..=64))]
     blasters: u32,
-    #[command(flatten)]
-    load: BlasterArgs,
+    /// Options for each blaster (see `blaster --help`)
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    blaster_options: Vec<String>,
 }
 
-fn main() -> Result<ExitCode, Fail> {
-    // A child started by this very program: be a blaster, then exit.
-    blaster_child_if_asked();
+/// A blaster process: killed and reaped if runblaster stops first.
+struct Blaster(Child);
+
+impl Drop for Blaster {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn main() -> Result<(), Fail> {
+    // Python: `python blaster.py`. A child started below is a blaster.
+    if std::env::args_os().next().is_some_and(|a| a == "blaster") {
+        return blaster::main();
+    }
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let exe = std::env::current_exe()?;
     // ANCHOR: main
-    let outcome = run_blasters(&exe, &args.load, args.blasters, true, None)?;
-    if let Some(Failure::Blaster(why)) = &outcome.failure {
-        return Err(Fail::new(why.clone()));
+    let start = Instant::now();
+    let mut procs = Vec::new();
+    for _ in 0..args.blasters {
+        let p = Command::new(std::env::current_exe()?)
+            .arg0("blaster")
+            .args(&args.blaster_options)
+            .stderr(Stdio::piped())
+            .spawn()?;
+        procs.push(Blaster(p));
     }
-    // Python: print(end - start)
-    println!("{}", outcome.elapsed.as_secs_f64());
-    println!(
-        "{} messages, {} messages per second, round trip p50 {}, p99 {}",
-        thousands(outcome.messages),
-        thousands(outcome.rate().round() as u64),
-        latency::show(outcome.latencies.percentile(0.50)),
-        latency::show(outcome.latencies.percentile(0.99)),
-    );
+    for (i, p) in procs.iter_mut().enumerate() {
+        let status = p.0.wait()?;
+        if !status.success() {
+            let mut why = String::new();
+            if let Some(mut stderr) = p.0.stderr.take() {
+                stderr.read_to_string(&mut why)?;
+            }
+            if status.code() == Some(2) {
+                // A bad option: the blaster's usage message, as it is.
+                eprint!("{why}");
+                std::process::exit(2);
+            }
+            let why = why.trim().trim_start_matches("Error: ");
+            let why = if why.is_empty() {
+                status.to_string()
+            } else {
+                why.into()
+            };
+            return Err(Fail::new(format!("blaster {}: {why}", i + 1)));
+        } // returning drops `procs`: the other blasters are stopped
+    }
+    let end = start.elapsed();
+    println!("{}", end.as_secs_f64());
     // ANCHOR_END: main
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -1,0 +1,115 @@
+//! # echotokio: the production baseline of the echo race (a tool; no original)
+//!
+//! The course races threads, its coroutine scheduler and Twisted. A Rust
+//! programmer writing an echo server for real would reach for tokio, the
+//! ecosystem's async runtime: a task per connection, written as
+//! straight-line code with `.await` where it may wait, on an event loop
+//! over epoll (through `mio`). It is the yardstick for the workbook's own
+//! coroutine servers.
+//!
+//! `--flavor current-thread` (the default) runs every task on one thread,
+//! as the schedulers of Parts 7 and 8 do; `--flavor multi-thread` runs a
+//! worker thread per core. Like the other servers it listens on
+//! 127.0.0.1:45000 (`--host`, `--port`, 0 picks a free one) with a queue
+//! of 1024, says `echotokio: listening on ADDRESS` on stderr, and prints
+//! `Connection from ADDRESS` and `Client closed` for each client.
+//!
+//! Run it with `cargo run --release --bin echotokio`, then
+//! `cargo run --release --bin runblaster` in another terminal.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+use clap::Parser;
+use part1_generators::Fail;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+
+/// Which tokio runtime runs the tasks.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Flavor {
+    /// One thread runs every task, as the coroutine servers do.
+    CurrentThread,
+    /// A worker thread per core, tasks moving between them.
+    MultiThread,
+}
+
+/// An echo server on the tokio runtime.
+#[derive(Parser)]
+#[command(name = "echotokio", about = "An echo server on tokio")]
+struct Args {
+    /// Which tokio runtime runs the tasks
+    #[arg(long, value_enum, default_value_t = Flavor::CurrentThread)]
+    flavor: Flavor,
+    /// Address to listen on (0.0.0.0: every interface)
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 45000)]
+    port: u16,
+}
+
+// ANCHOR: echotokio
+/// Echoes what `client` sends until it closes.
+async fn handle_client(mut client: TcpStream, addr: SocketAddr) {
+    println!("Connection from {addr}");
+    let mut data = vec![0; 65536];
+    loop {
+        let n = match client.read(&mut data).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if client.write_all(&data[..n]).await.is_err() {
+            break;
+        }
+    }
+    println!("Client closed");
+}
+
+/// Accepts connections forever, a task for each.
+async fn server(listener: TcpListener) {
+    loop {
+        match listener.accept().await {
+            Ok((client, addr)) => {
+                tokio::spawn(handle_client(client, addr));
+            }
+            // Out of file descriptors, say: pause rather than spin.
+            Err(e) => {
+                eprintln!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    }
+}
+// ANCHOR_END: echotokio
+
+/// A listening socket with a queue of 1024 (`TcpListener::bind` picks
+/// 128) and `SO_REUSEADDR`, as the workbook's other servers have.
+fn listen(host: &str, port: u16) -> std::io::Result<TcpListener> {
+    let addr = (host, port).to_socket_addrs()?.next();
+    let addr = addr.ok_or(std::io::ErrorKind::NotFound)?;
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
+}
+
+fn main() -> Result<(), Fail> {
+    part1_generators::exit_quietly_on_closed_pipe();
+    let Args { flavor, host, port } = Args::parse();
+    let mut runtime = match flavor {
+        Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
+        Flavor::MultiThread => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let runtime = runtime.enable_io().enable_time().build()?;
+    runtime.block_on(async {
+        let listener = listen(&host, port)
+            .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
+        eprintln!("echotokio: listening on {}", listener.local_addr()?);
+        server(listener).await;
+        Ok(())
+    })
+}
