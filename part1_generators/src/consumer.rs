@@ -1,6 +1,6 @@
 //! Consumer coroutines (Python's `@coroutine`), targets, and fan-in.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, RefMut};
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
@@ -238,7 +238,7 @@ fn outcome(
     }
 }
 
-impl<T: 'static> Target<T> for Consumer<T> {
+impl<T> Target<T> for Consumer<T> {
     /// Resumes the body with `item` as the value of its `recv`.
     ///
     /// Sending into a finished coroutine returns
@@ -273,13 +273,11 @@ impl<T: 'static> Target<T> for Consumer<T> {
 impl<T> Drop for Consumer<T> {
     fn drop(&mut self) {
         // Python's garbage collector closes a generator it collects; we do
-        // the same. While a panic unwinds we leave the body alone (running
-        // it could panic again); corosensei then unwinds its stack.
-        if !self.co.done() && !std::thread::panicking() {
-            // There is nobody to report a close error to in a destructor.
-            if let CoroutineResult::Yield(()) = self.co.resume(Signal::Close) {
-                self.co.force_unwind();
-            }
+        // the same (there is nobody to report an error to). While a panic
+        // unwinds we leave the body alone (running it could panic again);
+        // corosensei then unwinds its stack.
+        if !std::thread::panicking() {
+            let _ = self.close();
         }
     }
 }
@@ -329,20 +327,19 @@ impl<X: ?Sized> Clone for Shared<X> {
     }
 }
 
+impl<X: ?Sized> Shared<X> {
+    /// The target, unless a send into it is under way (a cycle).
+    fn target(&self) -> Result<RefMut<'_, X>, CoroutineError> {
+        self.0.try_borrow_mut().map_err(|_| CoroutineError::Running)
+    }
+}
+
 impl<T, X: Target<T> + ?Sized> Target<T> for Shared<X> {
     fn send(&mut self, item: T) -> Result<(), CoroutineError> {
-        let mut target = self
-            .0
-            .try_borrow_mut()
-            .map_err(|_| CoroutineError::Running)?;
-        target.send(item)
+        self.target()?.send(item)
     }
     fn close(&mut self) -> Result<(), CoroutineError> {
-        let mut target = self
-            .0
-            .try_borrow_mut()
-            .map_err(|_| CoroutineError::Running)?;
-        target.close()
+        self.target()?.close()
     }
 }
 

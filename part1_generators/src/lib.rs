@@ -42,9 +42,7 @@
 //! run to its first `yield` (the `@coroutine` decorator calls `next()` for
 //! you). corosensei hands the *first* value straight to the body when it
 //! starts, so there is nothing to prime: create the coroutine and send.
-//!
-//! (`Consumer::<&str>::new` names the type of value the coroutine
-//! receives; Rust needs it before it can check `line.contains`.)
+//! (`Consumer::<&str>::new` names the type of value it receives.)
 //!
 //! ```
 //! use part1_generators::{Consumer, Target};
@@ -73,8 +71,6 @@
 //! exception in Python, that error comes out of the `send` that caused it.
 //! That is also why forwarding to the next stage reads `target.send(x)?`.
 //!
-//! ## Targets: anything a stage can send into
-//!
 //! [`Target`] is implemented by consumer coroutines and by plain structs
 //! alike, so every pipeline stage is written once against the trait.
 //! [`Shared`] lets several stages send into one target (fan-in).
@@ -89,17 +85,29 @@
 //!   from their own frame. Part 8 of the course is about that difference.
 //! - A coroutine cannot be sent to another thread (it is not `Send`), so the
 //!   crash of slide 90 is a compile error here.
+//!
+//! ## Also here
+//!
+//! What every lesson binary shares ([`Fail`], [`data_path`], [`open_log`],
+//! [`exit_quietly_on_closed_pipe`]), and the [`follow`] lesson, which
+//! `pipeline` imports as `pipeline.py` imports `follow.py`.
+
+// So that the lesson compiled below can say `part1_generators::...` here
+// as it does in its own binary.
+extern crate self as part1_generators;
 
 mod consumer;
-pub mod follow;
 mod generator;
-pub mod lesson;
-pub mod logsim;
-pub mod testing;
+mod lesson;
+
+/// `follow.py`'s generator, imported by `pipeline` (`from follow import
+/// follow`). This is the lesson file itself.
+#[path = "bin/follow.rs"]
+#[allow(dead_code)] // the lesson's `main` is not used here
+pub mod follow;
 
 pub use consumer::{
     Consumer, CoroutineError, Exception, Inbox, Shared, Target,
 };
-pub use follow::follow;
 pub use generator::{Co, Generator};
-pub use lesson::{Fail, data_path, exit_quietly_on_closed_pipe};
+pub use lesson::{Fail, data_path, exit_quietly_on_closed_pipe, open_log};

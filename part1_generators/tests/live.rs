@@ -1,187 +1,129 @@
-//! Live lessons, tested for real: `logsim` writes a log in a scratch
-//! folder while `follow` or `pipeline` runs, and every line appended (or
-//! every matching line) must come out once, in order, and nothing else.
-//! Every wait is bounded; every process is killed when its test ends.
+//! Live lessons, tested for real: while `follow` or `pipeline` runs, the
+//! test appends lines that `logsim` wrote (some in two writes) to a log in
+//! a scratch folder, and every line (or every python line) must come out
+//! once, in order, and nothing else. Every wait is bounded; every process
+//! is killed when its test ends.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod common;
 
-use part1_generators::testing::{MARKER, Running, Scratch, append};
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use common::{Running, Scratch, append, deadline, write_log};
 
 const FOLLOW: &str = env!("CARGO_BIN_EXE_follow");
 const PIPELINE: &str = env!("CARGO_BIN_EXE_pipeline");
 const LOGSIM: &str = env!("CARGO_BIN_EXE_logsim");
 
-fn deadline(secs: u64) -> Instant {
-    Instant::now() + Duration::from_secs(secs)
-}
-
-/// Runs logsim to append `n` seeded lines to `log`, quickly.
-fn logsim(log: &Path, n: u32, seed: u32) {
-    let status = Command::new(LOGSIM)
-        .args(["--append", "--max-pause", "0.003", "--seed"])
-        .arg(seed.to_string())
-        .arg("--lines")
-        .arg(n.to_string())
-        .arg("--output")
+/// Runs logsim to write `n` lines chosen with `seed` into `log`, at once.
+fn logsim(log: &Path, n: u32, seed: u32) -> Output {
+    let out = Command::new(LOGSIM)
+        .args(["--max-pause", "0", "--seed", &seed.to_string()])
+        .args(["--lines", &n.to_string(), "--output"])
         .arg(log)
-        .status()
+        .output()
         .expect("cannot run logsim");
-    assert!(status.success());
+    assert!(out.status.success(), "{out:?}");
+    out
 }
 
-/// The log's lines that are not sync markers.
-fn log_lines(log: &Path) -> Vec<String> {
-    std::fs::read_to_string(log)
-        .expect("cannot read the log")
-        .lines()
-        .filter(|l| !l.starts_with(MARKER))
-        .map(str::to_owned)
-        .collect()
+/// `n` log lines from logsim, written in a scratch file of their own.
+fn logsim_lines(n: u32) -> Vec<String> {
+    let scratch = Scratch::new("logsim");
+    let log = scratch.path("access-log");
+    logsim(&log, n, 42);
+    let text = std::fs::read_to_string(&log).expect("cannot read the log");
+    text.lines().map(str::to_owned).collect()
 }
 
-/// Starts `program` on a fresh log, appends `n` lines with logsim, and
-/// returns (what the log received, what the program printed), markers
-/// left out.
-fn run_live(
-    program: &str,
-    extra: &[&str],
-    word: &str,
-    n: u32,
-) -> (Vec<String>, Vec<String>) {
+/// Starts `program` on a log, appends `lines` while it runs, and returns
+/// what it printed (markers left out).
+fn run_live(program: &str, word: &str, lines: &[String]) -> Vec<String> {
     let scratch = Scratch::new("live");
     let log = scratch.path("access-log");
-    std::fs::write(&log, "an old line, before the program started\n").unwrap();
-    let mut args = vec![log.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    let lesson = Running::start(Path::new(program), &args);
-    assert!(
-        lesson.sync(&log, word, deadline(10)),
-        "{program} never started following"
-    );
-    logsim(&log, n, 42);
-    let written = log_lines(&log)[1..].to_vec();
-    let expected = written.iter().filter(|l| l.contains(word)).count();
+    std::fs::write(&log, "an old line, from before the lesson started\n")
+        .unwrap();
+    let lesson = Running::start(program, &[&log]);
+    lesson.sync(&log, word);
+    write_log(&log, lines);
+    let expected = lines.iter().filter(|l| l.contains(word)).count();
     let mut printed = lesson.take_lines(expected, deadline(10));
     // Nothing else may follow.
     printed.extend(lesson.lines_during(Duration::from_millis(300)));
-    (written, printed)
+    printed
 }
 
 #[test]
 fn follow_prints_every_appended_line_once_in_order() {
-    let (written, printed) = run_live(FOLLOW, &[], "", 200);
-    assert_eq!(written.len(), 200);
-    assert_eq!(printed, written);
-}
-
-#[test]
-fn follow_by_polling_prints_the_same() {
-    let (written, printed) = run_live(FOLLOW, &["--poll"], "", 100);
-    assert_eq!(printed, written);
+    let lines = logsim_lines(150);
+    assert_eq!(run_live(FOLLOW, "", &lines), lines);
 }
 
 #[test]
 fn pipeline_prints_every_python_line_once_in_order() {
-    let (written, printed) = run_live(PIPELINE, &[], "python", 300);
-    let expected: Vec<_> = written
-        .into_iter()
+    let lines = logsim_lines(300);
+    let python: Vec<_> = lines
+        .iter()
         .filter(|l| l.contains("python"))
+        .cloned()
         .collect();
-    assert!(expected.len() > 10, "logsim wrote too few python lines");
-    assert_eq!(printed, expected);
+    assert!(python.len() > 10, "logsim wrote too few python lines");
+    assert!(python.len() < lines.len(), "pipeline filtered nothing out");
+    assert_eq!(run_live(PIPELINE, "python", &lines), python);
 }
 
-/// `follow` running, and watching, on a new empty log.
-fn follow_empty_log() -> (Scratch, PathBuf, Running) {
+#[test]
+fn follow_waits_for_the_end_of_a_half_written_line_and_starts_over() {
     let scratch = Scratch::new("follow");
     let log = scratch.path("access-log");
     std::fs::write(&log, "").unwrap();
-    let follow = Running::start(Path::new(FOLLOW), &[log.to_str().unwrap()]);
-    assert!(follow.sync(&log, "", deadline(10)), "follow never started");
-    (scratch, log, follow)
-}
-
-#[test]
-fn follow_waits_for_the_end_of_a_half_written_line() {
-    let (_scratch, log, follow) = follow_empty_log();
+    let follow = Running::start(FOLLOW, &[&log]);
+    follow.sync(&log, "");
     append(&log, "GET /python/gen");
-    assert_eq!(
-        follow.lines_during(Duration::from_millis(500)),
-        Vec::<String>::new()
-    );
-    append(&log, "erators.pdf HTTP/1.1\nsecond\n");
-    let lines = follow.take_lines(2, deadline(10));
-    assert_eq!(lines, ["GET /python/generators.pdf HTTP/1.1", "second"]);
+    let nothing = follow.lines_during(Duration::from_millis(400));
+    assert_eq!(nothing, Vec::<String>::new(), "half a line came out");
+    append(&log, "erators.pdf HTTP/1.1\n");
+    let whole = follow.take_lines(1, deadline(10));
+    assert_eq!(whole, ["GET /python/generators.pdf HTTP/1.1"]);
+
+    // logsim restarting: the file is emptied and written afresh, shorter
+    // than what follow has read, so whenever it looks it sees the cut.
+    std::fs::write(&log, "fresh 1\nfresh 2\n").unwrap();
+    assert_eq!(follow.take_lines(2, deadline(10)), ["fresh 1", "fresh 2"]);
 }
 
 #[test]
-fn follow_starts_over_when_the_log_is_truncated() {
-    let (_scratch, log, follow) = follow_empty_log();
-    append(&log, "one line before the restart, long enough to matter\n");
-    assert_eq!(follow.take_lines(1, deadline(10)).len(), 1);
-    // logsim restarting: it empties the file and writes afresh.
-    let status = Command::new(LOGSIM)
-        .args([
-            "--max-pause",
-            "0",
-            "--seed",
-            "3",
-            "--lines",
-            "5",
-            "--output",
-        ])
-        .arg(&log)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let fresh = log_lines(&log);
-    assert_eq!(fresh.len(), 5);
-    assert_eq!(follow.take_lines(5, deadline(10)), fresh);
-}
-
-#[test]
-fn logsim_writes_the_lines_asked_for_and_stops() {
+fn logsim_writes_the_originals_tables_and_says_where() {
     let scratch = Scratch::new("logsim");
     let log = scratch.path("access-log");
     std::fs::write(&log, "old content\n").unwrap();
-    let status = Command::new(LOGSIM)
-        .args([
-            "--max-pause",
-            "0",
-            "--seed",
-            "9",
-            "--lines",
-            "50",
-            "--output",
-        ])
-        .arg(&log)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let lines = log_lines(&log);
+    let out = logsim(&log, 50, 9);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("logsim: writing"), "{stderr}");
+    assert!(stderr.contains(&*log.to_string_lossy()), "{stderr}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<_> = text.lines().collect();
     assert_eq!(lines.len(), 50, "the old content must be gone");
-    // Same seed, same requests (the timestamps differ).
+    let ips = include_str!("../../data/logsim-ips.txt");
+    let docs = include_str!("../../data/logsim-docs.txt");
+    for line in &lines {
+        // 129.194.8.73 - - [25/Nov/2026:21:00:45 -0600] "GET / HTTP/1.1" 200 9
+        let (ip, rest) = line.split_once(" - - [").unwrap();
+        let (_date, doc) = rest.split_once(" -0600] ").unwrap();
+        assert!(ips.lines().any(|i| i == ip), "{line}");
+        assert!(docs.lines().any(|d| d == doc), "{line}");
+    }
+    // The same seed makes the same choices (the timestamps may differ).
     let again = scratch.path("again");
-    Command::new(LOGSIM)
-        .args([
-            "--max-pause",
-            "0",
-            "--seed",
-            "9",
-            "--lines",
-            "50",
-            "--output",
-        ])
-        .arg(&again)
-        .status()
-        .unwrap();
-    let strip_time = |l: &String| {
-        let (ip, rest) = l.split_once(" - - [").unwrap();
-        format!("{ip} {}", rest.split_once("] ").unwrap().1)
+    logsim(&again, 50, 9);
+    let without_date = |text: &str| -> Vec<String> {
+        let cut = |l: &str| {
+            l.split(" [").next().unwrap().to_owned()
+                + l.split("] ").nth(1).unwrap()
+        };
+        text.lines().map(cut).collect()
     };
-    let a: Vec<_> = lines.iter().map(strip_time).collect();
-    let b: Vec<_> = log_lines(&again).iter().map(strip_time).collect();
-    assert_eq!(a, b);
+    let again = std::fs::read_to_string(&again).unwrap();
+    assert_eq!(without_date(&text), without_date(&again));
 }

@@ -1,8 +1,9 @@
-//! Command-line cases: every Part 2 slide's `console` block, and the bad
-//! input cases in `tests/cmd/`, run and compared with their transcripts.
+//! Command-line cases, run and compared with their transcripts: every
+//! Part 2 slide's `console` block, the bad input cases and the command
+//! line (`--help`, unknown arguments) in `tests/cmd/`.
 
 #[test]
-fn slides_and_bad_input() {
+fn slides_and_command_lines() {
     trycmd::TestCases::new()
         .case("../slides/src/part2.md")
         .case("../slides/src/part2/*.md")

@@ -1,62 +1,51 @@
-//! The Part 2 pipelines, live: a simulated server appends to a log in a
-//! scratch folder while the lesson runs, and what the lesson prints must
-//! be exactly what its pipeline promises, once, in order. Waits are
-//! bounded and every process is killed when its test ends.
+//! The Part 2 pipelines, live: while the lesson runs, the test appends log
+//! lines (made from logsim's tables, every seventh in two writes) to a log
+//! in a scratch folder, and what the lesson prints must be exactly what
+//! its pipeline promises, once, in order. Waits are bounded and every
+//! process is killed when its test ends.
 
-use std::path::Path;
-use std::time::{Duration, Instant, SystemTime};
+// Part 1's test support: a scratch folder and a running lesson.
+#[path = "../../part1_generators/tests/common/mod.rs"]
+mod common;
 
-use part1_generators::logsim::LogSim;
-use part1_generators::testing::{Running, Scratch, append};
+use std::time::Duration;
+
+use common::{Running, Scratch, deadline, write_log};
 
 const PATTERNS: [&str; 3] = ["python", "ply", "swig"];
-const LINES: usize = 300;
 
-/// Appends `n` seeded log lines to `log`, some in two writes (as a slow
-/// server might), and returns them.
-fn write_log(log: &Path, n: usize) -> Vec<String> {
-    let mut sim = LogSim::new(2009);
-    let mut lines = Vec::new();
-    for i in 0..n {
-        let line = sim.line(SystemTime::now());
-        if i % 7 == 0 {
-            let (head, tail) = line.split_at(line.len() / 2);
-            append(log, head);
-            std::thread::sleep(Duration::from_millis(2));
-            append(log, &format!("{tail}\n"));
-        } else {
-            append(log, &format!("{line}\n"));
-        }
-        lines.push(line);
-    }
-    lines
+/// Log lines as logsim writes them: every fourth request of its table,
+/// from one address, and two requests that match two patterns each.
+fn log_lines() -> Vec<String> {
+    let docs = include_str!("../../data/logsim-docs.txt");
+    let mut docs: Vec<&str> = docs.lines().step_by(4).collect();
+    docs.insert(10, r#""GET /swig/python/wrapping.html HTTP/1.1" 200 4312"#);
+    docs.insert(20, r#""GET /ply/python/yacc.py HTTP/1.0" 304 -"#);
+    let date = "[25/Nov/2026:21:00:45 -0600]";
+    docs.iter()
+        .map(|d| format!("129.194.8.73 - - {date} {d}"))
+        .collect()
 }
 
-/// Runs `program` on a fresh log while lines are appended, and checks it
+/// Runs `program` on a log while lines are appended, and checks that it
 /// prints each line as many times as `rule` says, in order, and nothing
 /// else. `sync_word` must pass the program's filter.
 fn check(program: &str, sync_word: &str, rule: impl Fn(&str) -> usize) {
     let scratch = Scratch::new("part2");
     let log = scratch.path("access-log");
     std::fs::write(&log, "a line from before the lesson started\n").unwrap();
-    let lesson = Running::start(Path::new(program), &[log.to_str().unwrap()]);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    assert!(
-        lesson.sync(&log, sync_word, deadline),
-        "{program} never started"
-    );
+    let lesson = Running::start(program, &[&log]);
+    lesson.sync(&log, sync_word);
 
-    let written = write_log(&log, LINES);
+    let lines = log_lines();
+    write_log(&log, &lines);
     let mut expected = Vec::new();
-    for line in &written {
+    for line in &lines {
         for _ in 0..rule(line) {
             expected.push(line.clone());
         }
     }
-    assert!(expected.len() > 20, "too few lines to show anything");
-
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut printed = lesson.take_lines(expected.len(), deadline);
+    let mut printed = lesson.take_lines(expected.len(), deadline(10));
     printed.extend(lesson.lines_during(Duration::from_millis(300)));
     assert_eq!(printed, expected);
 }
@@ -90,14 +79,11 @@ fn cobroadcast2_prints_the_same_through_one_printer() {
 }
 
 #[test]
-fn the_test_data_has_lines_matching_two_patterns() {
-    // Without them the broadcast tests would not show that each pipeline
-    // gets its turn.
-    let mut sim = LogSim::new(2009);
-    let lines: Vec<_> =
-        (0..LINES).map(|_| sim.line(SystemTime::now())).collect();
+fn the_test_lines_show_every_pipeline() {
+    let lines = log_lines();
     for p in PATTERNS {
         assert!(lines.iter().any(|l| l.contains(p)), "no {p}");
     }
     assert!(lines.iter().any(|l| broadcast_rule(l) >= 2));
+    assert!(lines.iter().any(|l| broadcast_rule(l) == 0));
 }

@@ -8,6 +8,7 @@
 //! Run it: `cargo run --bin bogus`. It prints `Counting down from 5`, then
 //! `5`, then `3` (the reply to `send(3)`), then `2`, `1`, `0`.
 
+use clap::Parser;
 use part1_generators::Generator;
 
 // ANCHOR: countdown
@@ -26,8 +27,14 @@ fn countdown(mut n: i32) -> Generator<i32, i32> {
 }
 // ANCHOR_END: countdown
 
+/// A countdown that is also sent a new value: the style to avoid.
+#[derive(Parser)]
+#[command(name = "bogus")]
+struct Args {}
+
 fn main() {
     part1_generators::exit_quietly_on_closed_pipe();
+    Args::parse();
     // ANCHOR: main
     // The holy grail countdown
     let mut c = countdown(5);

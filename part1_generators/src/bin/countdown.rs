@@ -8,6 +8,7 @@
 //! (when the loop first pulls), `10` down to `1`, then `Done counting down`
 //! (when the loop pulls once more and the body ends).
 
+use clap::Parser;
 use part1_generators::Generator;
 
 // ANCHOR: countdown
@@ -23,8 +24,14 @@ fn countdown(mut n: u32) -> Generator<u32> {
 }
 // ANCHOR_END: countdown
 
+/// Counts down from 10 with a generator.
+#[derive(Parser)]
+#[command(name = "countdown")]
+struct Args {}
+
 fn main() {
     part1_generators::exit_quietly_on_closed_pipe();
+    Args::parse();
     // ANCHOR: main
     for i in countdown(10) {
         println!("{i}");

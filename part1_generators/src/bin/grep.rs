@@ -11,6 +11,7 @@
 //! starts it, so there is no priming call: the first `send` starts the
 //! body *and* delivers the first line.
 
+use clap::Parser;
 use part1_generators::{Consumer, CoroutineError, Target};
 
 // ANCHOR: grep
@@ -29,11 +30,17 @@ fn grep(pattern: &str) -> Consumer<&'static str> {
 }
 // ANCHOR_END: grep
 
+/// Sends three lines into a grep coroutine.
+#[derive(Parser)]
+#[command(name = "grep")]
+struct Args {}
+
 fn main() -> Result<(), CoroutineError> {
     part1_generators::exit_quietly_on_closed_pipe();
+    Args::parse();
     // ANCHOR: main
     let mut g = grep("python");
-    // Python: g.next()  -- not needed here
+    // Python: next(g) -- not needed: the first send starts the body
     g.send("Yeah, but no, but yeah, but no")?;
     g.send("A series of tubes")?;
     g.send("python generators rock!")?;

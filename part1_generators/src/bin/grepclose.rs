@@ -14,6 +14,7 @@
 //!
 //! [`Inbox::recv`]: part1_generators::Inbox::recv
 
+use clap::Parser;
 use part1_generators::{Consumer, CoroutineError, Target};
 
 // ANCHOR: grep
@@ -23,7 +24,7 @@ fn grep(pattern: &str) -> Consumer<&'static str> {
         println!("Looking for {pattern}");
         while let Some(line) = inbox.recv() {
             if line.contains(&pattern) {
-                println!("{line}");
+                print!("{line}"); // the line ends with its newline
             }
         }
         // Python: except GeneratorExit:
@@ -33,13 +34,19 @@ fn grep(pattern: &str) -> Consumer<&'static str> {
 }
 // ANCHOR_END: grep
 
+/// Sends three lines into a grep coroutine, then closes it.
+#[derive(Parser)]
+#[command(name = "grepclose")]
+struct Args {}
+
 fn main() -> Result<(), CoroutineError> {
     part1_generators::exit_quietly_on_closed_pipe();
+    Args::parse();
     // ANCHOR: main
     let mut g = grep("python");
-    g.send("Yeah, but no, but yeah, but no")?;
-    g.send("A series of tubes")?;
-    g.send("python generators rock!")?;
+    g.send("Yeah, but no, but yeah, but no\n")?;
+    g.send("A series of tubes\n")?;
+    g.send("python generators rock!\n")?;
     g.close()?;
     // ANCHOR_END: main
     Ok(())

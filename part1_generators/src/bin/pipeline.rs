@@ -7,20 +7,14 @@
 //! Run `cargo run --bin logsim` in one terminal, then `cargo run --bin
 //! pipeline` in another: only the requests mentioning python appear.
 
-use clap::Parser;
-use part1_generators::follow::{LogArgs, follow_with};
-use part1_generators::{Fail, Generator};
+use std::path::PathBuf;
 
-/// Prints the lines appended to a file that contain "python".
-#[derive(Parser)]
-#[command(name = "pipeline")]
-struct Args {
-    #[command(flatten)]
-    log: LogArgs,
-}
+use clap::Parser;
+use part1_generators::follow::follow;
+use part1_generators::{Fail, Generator, data_path, open_log};
 
 // ANCHOR: grep
-/// A generator that passes on the lines containing `pattern`.
+/// Yields the lines that contain `pattern`.
 fn grep(
     pattern: &str,
     lines: impl Iterator<Item = String> + 'static,
@@ -36,18 +30,28 @@ fn grep(
 }
 // ANCHOR_END: grep
 
+/// Prints the lines appended to a file that contain "python".
+#[derive(Parser)]
+#[command(name = "pipeline")]
+struct Args {
+    /// The file to follow [default: data/access-log]
+    file: Option<PathBuf>,
+}
+
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
-    let args = Args::parse();
-    let (path, wait) = (args.log.path(), args.log.wait());
+    let path = Args::parse()
+        .file
+        .unwrap_or_else(|| data_path("access-log"));
     // ANCHOR: main
-    // Set up a processing pipe: tail -f | grep python
-    let loglines = follow_with(&path, wait)?;
+    // Set up a processing pipe : tail -f | grep python
+    let logfile = open_log(&path)?;
+    let loglines = follow(logfile, &path);
     let pylines = grep("python", loglines);
 
     // Pull results out of the processing pipeline
     for line in pylines {
-        println!("{line}");
+        print!("{line}");
     }
     // ANCHOR_END: main
     Ok(())

@@ -9,6 +9,7 @@
 //! Run it: `cargo run --bin throw`. The first grep lets the error end it;
 //! the second catches it, reports it, and carries on.
 
+use clap::Parser;
 use part1_generators::{Consumer, CoroutineError, Target};
 
 // ANCHOR: grep
@@ -47,8 +48,14 @@ fn patient_grep(pattern: &str) -> Consumer<&'static str> {
 }
 // ANCHOR_END: patient_grep
 
+/// Throws an error into two grep coroutines: one ends, one catches it.
+#[derive(Parser)]
+#[command(name = "throw")]
+struct Args {}
+
 fn main() -> Result<(), CoroutineError> {
     part1_generators::exit_quietly_on_closed_pipe();
+    Args::parse();
     // ANCHOR: main
     let mut g = grep("python");
     g.send("python generators rock!")?;

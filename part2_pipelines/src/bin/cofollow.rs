@@ -2,32 +2,85 @@
 //!
 //! Part 1's pipeline *pulled* lines through generators. Coroutines turn it
 //! around: a source pushes each line into a target with `send`, and the
-//! target does whatever it likes with it. Here the source follows the log
-//! and the target is a printer.
+//! target does what it likes with it. Here the source follows the log and
+//! the target is a printer.
 //!
 //! Run `cargo run --bin logsim` in one terminal, then `cargo run --bin
 //! cofollow` in another: every new log line is printed. Another file:
 //! `cargo run --bin cofollow -- FILE`.
+//!
+//! `follow` here is Part 1's loop turned into a source: it keeps half a
+//! line until its newline arrives and starts over when the file is
+//! truncated, and it sleeps 0.1 s at the end of the file, as the original
+//! does (Part 1's `follow` shows waiting on notifications instead).
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
-use part1_generators::Fail;
-use part1_generators::follow::LogArgs;
-use part2_pipelines::{follow, printer};
+use part1_generators::{
+    Consumer, Exception, Fail, Target, data_path, open_log,
+};
+
+// ANCHOR: follow
+/// A data source. This is not a coroutine, but it sends data into one
+/// (`target`): every line appended to `thefile`, newline included.
+fn follow(
+    thefile: File,
+    mut target: impl Target<String>,
+) -> Result<(), Exception> {
+    let mut thefile = BufReader::new(thefile);
+    // Go to the end of the file
+    let mut pos = thefile.seek(SeekFrom::End(0))?;
+    let mut line = Vec::new();
+    loop {
+        pos += thefile.read_until(b'\n', &mut line)? as u64;
+        if !line.ends_with(b"\n") {
+            // Nothing new, or half a line (kept): sleep briefly.
+            std::thread::sleep(Duration::from_millis(100));
+            if thefile.get_ref().metadata()?.len() < pos {
+                // Truncated: start again from the top.
+                pos = thefile.seek(SeekFrom::Start(0))?;
+                line.clear();
+            }
+            continue;
+        }
+        target.send(String::from_utf8_lossy(&line).into_owned())?;
+        line.clear();
+    }
+}
+// ANCHOR_END: follow
+
+// ANCHOR: printer
+/// A sink. A coroutine that receives data.
+fn printer() -> Consumer<String> {
+    Consumer::new(|inbox| {
+        while let Some(line) = inbox.recv() {
+            print!("{line}"); // the line ends with its newline
+        }
+        Ok(())
+    })
+}
+// ANCHOR_END: printer
 
 /// Prints each line appended to a file: follow -> printer.
 #[derive(Parser)]
 #[command(name = "cofollow")]
 struct Args {
-    #[command(flatten)]
-    log: LogArgs,
+    /// The log to follow [default: data/access-log]
+    file: Option<PathBuf>,
 }
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
-    let args = Args::parse();
-    let (path, wait) = (args.log.path(), args.log.wait());
+    let path = Args::parse()
+        .file
+        .unwrap_or_else(|| data_path("access-log"));
     // ANCHOR: main
-    follow(&path, wait, printer::<String>())?;
+    let f = open_log(&path)?;
+    follow(f, printer())?;
     // ANCHOR_END: main
     Ok(())
 }

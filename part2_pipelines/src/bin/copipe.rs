@@ -6,29 +6,96 @@
 //!
 //! Run `cargo run --bin logsim` in one terminal, then `cargo run --bin
 //! copipe` in another: only the lines mentioning python are printed.
+//!
+//! `follow` and `printer` are cofollow's, repeated here as `copipe.py`
+//! repeats them.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
-use part1_generators::Fail;
-use part1_generators::follow::LogArgs;
-use part2_pipelines::{follow, grep, printer};
+use part1_generators::{
+    Consumer, Exception, Fail, Target, data_path, open_log,
+};
 
-/// Prints the lines appended to a file that contain a pattern.
+// ANCHOR: follow
+/// A data source. This is not a coroutine, but it sends data into one
+/// (`target`): every line appended to `thefile`, newline included.
+fn follow(
+    thefile: File,
+    mut target: impl Target<String>,
+) -> Result<(), Exception> {
+    let mut thefile = BufReader::new(thefile);
+    // Go to the end of the file
+    let mut pos = thefile.seek(SeekFrom::End(0))?;
+    let mut line = Vec::new();
+    loop {
+        pos += thefile.read_until(b'\n', &mut line)? as u64;
+        if !line.ends_with(b"\n") {
+            // Nothing new, or half a line (kept): sleep briefly.
+            std::thread::sleep(Duration::from_millis(100));
+            if thefile.get_ref().metadata()?.len() < pos {
+                // Truncated: start again from the top.
+                pos = thefile.seek(SeekFrom::Start(0))?;
+                line.clear();
+            }
+            continue;
+        }
+        target.send(String::from_utf8_lossy(&line).into_owned())?;
+        line.clear();
+    }
+}
+// ANCHOR_END: follow
+
+// ANCHOR: grep
+/// A filter: sends on to `target` the lines that contain `pattern`.
+fn grep(
+    pattern: &str,
+    mut target: impl Target<String> + 'static,
+) -> Consumer<String> {
+    let pattern = pattern.to_owned();
+    Consumer::<String>::new(move |inbox| {
+        // Receive a line
+        while let Some(line) = inbox.recv() {
+            if line.contains(&pattern) {
+                target.send(line)?; // Send to next stage
+            }
+        }
+        Ok(())
+    })
+}
+// ANCHOR_END: grep
+
+// ANCHOR: printer
+/// A sink. A coroutine that receives data.
+fn printer() -> Consumer<String> {
+    Consumer::new(|inbox| {
+        while let Some(line) = inbox.recv() {
+            print!("{line}"); // the line ends with its newline
+        }
+        Ok(())
+    })
+}
+// ANCHOR_END: printer
+
+/// Prints the lines appended to a file that contain "python".
 #[derive(Parser)]
 #[command(name = "copipe")]
 struct Args {
-    #[command(flatten)]
-    log: LogArgs,
-    /// The text a line must contain to be printed
-    #[arg(long, default_value = "python")]
-    pattern: String,
+    /// The log to follow [default: data/access-log]
+    file: Option<PathBuf>,
 }
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
-    let args = Args::parse();
-    let (path, wait) = (args.log.path(), args.log.wait());
+    let path = Args::parse()
+        .file
+        .unwrap_or_else(|| data_path("access-log"));
     // ANCHOR: main
-    follow(&path, wait, grep(&args.pattern, printer::<String>()))?;
+    let f = open_log(&path)?;
+    follow(f, grep("python", printer()))?;
     // ANCHOR_END: main
     Ok(())
 }

@@ -1,8 +1,10 @@
-//! Support for the workbook's own tests of live lessons: a scratch folder
-//! that cleans itself up, and a running lesson whose output lines can be
-//! awaited with a deadline. Not part of any lesson.
+//! Test support for the live lessons (shared by part1's and part2's
+//! tests): a scratch folder that cleans itself up, and a lesson running
+//! as a child process whose output lines can be awaited with a deadline.
 
-use std::io::{BufRead, BufReader};
+#![allow(dead_code)] // not every test file uses every item
+
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,53 +12,53 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 /// A fresh folder under the system's temporary folder, removed on drop.
-pub struct Scratch {
-    dir: PathBuf,
-}
+pub(crate) struct Scratch(PathBuf);
 
 impl Scratch {
-    /// Creates an empty folder whose name includes `label`.
-    pub fn new(label: &str) -> Scratch {
+    pub(crate) fn new(label: &str) -> Scratch {
         static COUNT: AtomicUsize = AtomicUsize::new(0);
         let n = COUNT.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir()
             .join(format!("workbook-{label}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("cannot create a scratch folder");
-        Scratch { dir }
+        Scratch(dir)
     }
 
-    /// A path inside the folder.
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
     }
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
+/// A deadline `secs` seconds from now.
+pub(crate) fn deadline(secs: u64) -> Instant {
+    Instant::now() + Duration::from_secs(secs)
+}
+
 /// A lesson running in a child process, its output read line by line.
-/// Dropping it kills the process.
-pub struct Running {
+/// Dropping it kills and reaps the process.
+pub(crate) struct Running {
     child: Child,
     lines: Receiver<String>,
 }
 
+/// The start of every line [`Running::sync`] writes.
+pub(crate) const MARKER: &str = "sync-marker";
+
 impl Running {
-    /// Starts `program` with `args`, reading its standard output.
-    pub fn start(program: &Path, args: &[&str]) -> Running {
+    pub(crate) fn start(program: &str, args: &[&Path]) -> Running {
         let mut child = Command::new(program)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
             .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot start {}: {e}", program.display())
-            });
+            .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
@@ -71,14 +73,18 @@ impl Running {
     }
 
     /// The next line, if one comes before `deadline`.
-    pub fn next_line(&self, deadline: Instant) -> Option<String> {
+    pub(crate) fn next_line(&self, deadline: Instant) -> Option<String> {
         let left = deadline.saturating_duration_since(Instant::now());
         self.lines.recv_timeout(left).ok()
     }
 
-    /// Lines until `count` have arrived or `deadline` passes, leaving
-    /// out the markers of [`Running::sync`].
-    pub fn take_lines(&self, count: usize, deadline: Instant) -> Vec<String> {
+    /// Lines until `count` have come or `deadline` passes, markers left
+    /// out.
+    pub(crate) fn take_lines(
+        &self,
+        count: usize,
+        deadline: Instant,
+    ) -> Vec<String> {
         let mut got = Vec::new();
         while got.len() < count {
             match self.next_line(deadline) {
@@ -90,32 +96,25 @@ impl Running {
         got
     }
 
-    /// Whatever arrives during `pause`, leaving out markers.
-    pub fn lines_during(&self, pause: Duration) -> Vec<String> {
+    /// Whatever comes during `pause`, markers left out.
+    pub(crate) fn lines_during(&self, pause: Duration) -> Vec<String> {
         self.take_lines(usize::MAX, Instant::now() + pause)
     }
 
     /// Appends marker lines to `log` until the lesson prints one, so the
-    /// test knows it is watching. Returns false if nothing came back
-    /// before `deadline`. The markers contain `word` so that a filtering
-    /// lesson lets them through; the caller skips them in the output.
-    pub fn sync(&self, log: &Path, word: &str, deadline: Instant) -> bool {
-        let mut n = 0;
-        while Instant::now() < deadline {
+    /// test knows it is following. The markers contain `word`, so that a
+    /// filtering lesson lets them through.
+    pub(crate) fn sync(&self, log: &Path, word: &str) {
+        let end = deadline(10);
+        for n in 0.. {
+            assert!(Instant::now() < end, "the lesson never started following");
             append(log, &format!("{MARKER} {word} {n}\n"));
-            n += 1;
             let soon = Instant::now() + Duration::from_millis(100);
-            if let Some(line) = self.next_line(soon.min(deadline)) {
+            if let Some(line) = self.next_line(soon) {
                 assert!(line.starts_with(MARKER), "unexpected line {line:?}");
-                return true;
+                return;
             }
         }
-        false
-    }
-
-    /// Whether the process is still running.
-    pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
     }
 }
 
@@ -126,12 +125,8 @@ impl Drop for Running {
     }
 }
 
-/// The start of every line [`Running::sync`] writes.
-pub const MARKER: &str = "sync-marker";
-
 /// Appends `text` to the file at `path` in one write.
-pub fn append(path: &Path, text: &str) {
-    use std::io::Write;
+pub(crate) fn append(path: &Path, text: &str) {
     let mut file = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
@@ -139,4 +134,19 @@ pub fn append(path: &Path, text: &str) {
         .expect("cannot open the log for appending");
     file.write_all(text.as_bytes())
         .expect("cannot append to the log");
+}
+
+/// Appends `lines` to `log` as a server would, every seventh in two
+/// writes a moment apart, so that a follower meets half-written lines.
+pub(crate) fn write_log(log: &Path, lines: &[String]) {
+    for (i, line) in lines.iter().enumerate() {
+        if i % 7 == 0 {
+            let (head, tail) = line.split_at(line.len() / 2);
+            append(log, head);
+            std::thread::sleep(Duration::from_millis(2));
+            append(log, &format!("{tail}\n"));
+        } else {
+            append(log, &format!("{line}\n"));
+        }
+    }
 }
