@@ -67,22 +67,19 @@ fn parse_server(text: &str) -> Result<SocketAddr, String> {
 // ANCHOR: connect
 /// Opens up the connections (the original's first loop).
 fn open_connections(args: &Args) -> Result<Vec<TcpStream>, Fail> {
-    let timeout = Duration::from_secs(args.timeout);
+    let (server, timeout) = (args.server, Duration::from_secs(args.timeout));
     let mut connections = Vec::new();
     for n in 1..=args.connections {
-        let s = TcpStream::connect_timeout(&args.server, timeout);
-        let s = s.map_err(|e| {
-            let hint = match e.kind() {
-                io::ErrorKind::ConnectionRefused => {
-                    " (is an echo server \
-                    running? `cargo run --release --bin echothread`)"
-                }
-                _ => "",
-            };
-            let server = args.server;
-            format!("cannot open connection {n} to {server}: {e}{hint}")
+        let s = TcpStream::connect_timeout(&server, timeout).map_err(|e| {
+            let mut why =
+                format!("cannot open connection {n} to {server}: {e}");
+            if e.kind() == io::ErrorKind::ConnectionRefused {
+                why += " (is an echo server running? `cargo run --release \
+                         --bin echothread`)";
+            }
+            why
         })?;
-        // Python: no timeout; a server that stops answering hangs it.
+        // Python: no time limit; a server that stops answering hangs it.
         s.set_read_timeout(Some(timeout))?;
         s.set_write_timeout(Some(timeout))?;
         connections.push(s);
@@ -160,20 +157,13 @@ fn explain(e: io::Error) -> String {
 fn close_connections(connections: Vec<TcpStream>) -> Result<(), Fail> {
     for (i, mut s) in connections.into_iter().enumerate() {
         let _ = s.shutdown(Shutdown::Write);
-        match s.read(&mut [0; 1]) {
-            Ok(0) => {}
-            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {}
-            Ok(_) => {
-                let n = i + 1;
-                return Err(Fail::new(format!(
-                    "connection {n}: the server sent bytes nobody sent it"
-                )));
-            }
-            Err(e) => {
-                let why = explain(e);
-                return Err(Fail::new(format!("connection {}: {why}", i + 1)));
-            }
-        }
+        let why = match s.read(&mut [0; 1]) {
+            Ok(0) => continue,
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => continue,
+            Ok(_) => "the server sent bytes nobody sent it".into(),
+            Err(e) => explain(e),
+        };
+        return Err(Fail::new(format!("connection {}: {why}", i + 1)));
     }
     Ok(())
 }

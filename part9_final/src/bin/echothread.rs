@@ -56,12 +56,12 @@ struct MyServer {
 }
 
 impl MyServer {
+    // ANCHOR: listen
     /// The original's `request_queue_size = 1024`. Three blasters connect
     /// 900 sockets at once; a short queue drops the extra handshakes and
     /// their clients retry seconds later.
     const REQUEST_QUEUE_SIZE: i32 = 1024;
 
-    // ANCHOR: listen
     /// Binds and listens (socketserver's `server_bind`, `server_activate`).
     /// std's `TcpListener::bind` picks its own queue size (128), so the
     /// socket is made with the `socket2` crate.
