@@ -177,3 +177,17 @@ fn verdict(python: &str, rust: &str, first: Option<usize>) -> &'static str {
         "DIFFERENT"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::verdict;
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(verdict("a\nb\n", "a\nb\n", None), "same bytes");
+        // Python 3's `end=" "`, printed as whole lines by the workbook.
+        assert_eq!(verdict("a\nb ", "a\nb\n", None), "same lines");
+        assert_eq!(verdict("a\nb\n", "a\nc\n", None), "DIFFERENT");
+        assert_eq!(verdict("", "", Some(3)), "DIFFERENT");
+    }
+}
