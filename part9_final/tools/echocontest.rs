@@ -456,24 +456,35 @@ fn main() -> Result<(), Fail> {
         messages: (messages / 10).max(1),
         ..load
     };
-    let caption =
+    let mut caption =
         format!("blasters x connections x messages: {load}; {}", machine());
     println!("Load: {caption}");
+    if args.python_dir.is_some() {
+        caption += &format!("; in red, Python, under {python_load}");
+        println!("The Python originals run {python_load}.");
+    }
     let runblaster = bin_dir.join("runblaster");
-    let mut rows = Vec::new();
-    for contestant in &mut contestants {
-        println!("Running {} ...", contestant.name);
-        let load = if contestant.python {
-            &python_load
-        } else {
-            &load
-        };
-        // Run after run until one fails; the median run, or the failure.
-        let mut runs = vec![race(contestant, &runblaster, load)];
-        while runs.len() < args.repeat as usize && rate(&runs[0]) > 0.0 {
+    // Round after round, every server once per round, so that a change
+    // in the machine's load falls on all of them alike.
+    let mut runs: Vec<Vec<Row>> = contestants.iter().map(|_| vec![]).collect();
+    for round in 1..=args.repeat {
+        for (contestant, runs) in contestants.iter_mut().zip(&mut runs) {
+            if runs.iter().any(|r| r.figures.is_none()) {
+                continue; // a server that failed once is out
+            }
+            println!("Round {round}: {} ...", contestant.name);
+            let load = if contestant.python {
+                &python_load
+            } else {
+                &load
+            };
             runs.push(race(contestant, &runblaster, load));
-            runs.sort_by(|a, b| rate(a).total_cmp(&rate(b)));
         }
+    }
+    // Each server's median run, or its failed one.
+    let mut rows = Vec::new();
+    for mut runs in runs {
+        runs.sort_by(|a, b| rate(a).total_cmp(&rate(b)));
         let pick = if rate(&runs[0]) > 0.0 {
             runs.len() / 2
         } else {
