@@ -15,21 +15,27 @@ use common::TempDir;
 /// Marks every process the contest starts (children inherit it).
 const MARK: &str = "PART9_CLEANUP_MARK";
 
-/// Not a test: the stand-in that echoes every message with one byte
-/// changed, run by the `echothread` script below (this test program
-/// started again). Without its variable it returns at once.
+/// Not a test: the stand-ins run by the scripts below (this test program
+/// started again). `PART9_BOGUS_SERVER=wrong` echoes every message with
+/// one byte changed; `=dies` exits at the first message. Without the
+/// variable it returns at once.
 #[test]
 fn bogus_echo_server() {
-    if std::env::var_os("PART9_BOGUS_SERVER").is_none() {
+    let Some(how) = std::env::var_os("PART9_BOGUS_SERVER") else {
         return;
-    }
+    };
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     eprintln!("bogus: listening on {}", listener.local_addr().unwrap());
     for client in listener.incoming() {
         let Ok(mut client) = client else { continue };
+        let dies = how == "dies";
         std::thread::spawn(move || {
             let mut data = [0; 65536];
             while let Ok(n @ 1..) = client.read(&mut data) {
+                if dies {
+                    eprintln!("bogus: a message! I die");
+                    std::process::exit(4);
+                }
                 data[n / 2] ^= 0x55;
                 if client.write_all(&data[..n]).is_err() {
                     break;
@@ -67,13 +73,21 @@ fn the_contest_stops_everything() {
     let me = std::env::current_exe().unwrap();
     let runblaster = env!("CARGO_BIN_EXE_runblaster");
     std::os::unix::fs::symlink(runblaster, bin.join("runblaster")).unwrap();
-    let bogus = format!(
-        "PART9_BOGUS_SERVER=1 exec '{}' bogus_echo_server --exact \
-         --nocapture --test-threads=1",
-        me.display()
+    let bogus = |how: &str| {
+        format!(
+            "PART9_BOGUS_SERVER={how} exec '{}' bogus_echo_server --exact \
+             --nocapture --test-threads=1",
+            me.display()
+        )
+    };
+    script(&bin.join("echothread"), &bogus("wrong"));
+    // echotokio: `--flavor current-thread` exits before it listens,
+    // `--flavor multi-thread` at the first message.
+    let tokio = format!(
+        "[ \"$2\" = multi-thread ] && {}\necho 'no such luck' >&2; exit 3",
+        bogus("dies")
     );
-    script(&bin.join("echothread"), &bogus);
-    script(&bin.join("echotokio"), "echo 'no such luck' >&2; exit 3");
+    script(&bin.join("echotokio"), &tokio);
 
     // The search for marked processes finds one.
     let mark = std::process::id().to_string();
@@ -86,6 +100,7 @@ fn the_contest_stops_everything() {
     let out = Command::new(env!("CARGO_BIN_EXE_echocontest"))
         .args(["--bin-dir", bin.to_str().unwrap(), "-c", "4", "-n", "200"])
         .args(["--only", "echothread", "--only", "tokio current-thread"])
+        .args(["--only", "tokio multi-thread"])
         .args(["--svg", bin.join("chart.svg").to_str().unwrap()])
         .env(MARK, &mark)
         .output()
@@ -93,7 +108,7 @@ fn the_contest_stops_everything() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr, "Error: 2 servers failed (see the table)\n");
+    assert_eq!(stderr, "Error: 3 servers failed (see the table)\n");
     let row = |name: &str| {
         let row = stdout
             .lines()
@@ -113,5 +128,9 @@ fn the_contest_stops_everything() {
         died.ends_with(" | the server exited (exit status: 3) no such luck |"),
         "{died}"
     );
+    let died = row("tokio multi-thread");
+    let last_words =
+        " | the server exited (exit status: 4) bogus: a message! I die |";
+    assert!(died.ends_with(last_words), "{died}");
     assert_eq!(marked(&mark), Vec::<String>::new(), "processes left");
 }

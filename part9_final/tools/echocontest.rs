@@ -184,6 +184,17 @@ impl Server {
         }
     }
 
+    /// Why the server exited, if it has: its status and last line.
+    fn exited(&mut self) -> Option<String> {
+        let status = self.child.try_wait().ok()??;
+        let mut last = String::new();
+        // What it wrote before it exited, to the end of the pipe.
+        while let Ok(line) = self.stderr.recv_timeout(Duration::from_secs(1)) {
+            last = line;
+        }
+        Some(why_it_exited(&status.to_string(), &last))
+    }
+
     /// Peak resident memory in KiB (`VmHWM` of `/proc/PID/status`).
     fn peak_kib(&self) -> Option<u64> {
         let path = format!("/proc/{}/status", self.child.id());
@@ -233,7 +244,7 @@ fn race(contestant: &mut Contestant, runblaster: &Path, load: &Load) -> Row {
         peak_kib: None,
         note: String::new(),
     };
-    let (server, addr) = match Server::start(&mut contestant.command) {
+    let (mut server, addr) = match Server::start(&mut contestant.command) {
         Ok(started) => started,
         Err(note) => return Row { note, ..row },
     };
@@ -247,22 +258,22 @@ fn race(contestant: &mut Contestant, runblaster: &Path, load: &Load) -> Row {
     let output = match output {
         Ok(output) => output,
         Err(e) => {
-            row.note = format!("cannot run runblaster: {e}");
-            return row;
+            let note = format!("cannot run {}: {e}", runblaster.display());
+            return Row { note, ..row };
         }
     };
+    // runblaster's last line: the seconds the blasters took.
     let stdout = String::from_utf8_lossy(&output.stdout);
     let seconds = stdout.lines().last().and_then(|l| l.parse::<f64>().ok());
-    match seconds {
-        Some(s) if output.status.success() => {
-            let messages = (load.blasters as u64 * load.messages) as f64;
-            row.figures = Some((s, messages / s));
-        }
-        _ => {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let why = stderr.trim().trim_start_matches("Error: ");
-            row.note = why.replace('\n', " ");
-        }
+    if let (true, Some(s)) = (output.status.success(), seconds) {
+        let messages = load.blasters as f64 * load.messages as f64;
+        row.figures = Some((s, messages / s));
+    } else if let Some(died) = server.exited() {
+        row.note = died;
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let why = stderr.trim().trim_start_matches("Error: ");
+        row.note = why.replace('\n', " ");
     }
     row
 }
