@@ -18,8 +18,8 @@ const ECHOTHREAD: &str = env!("CARGO_BIN_EXE_echothread");
 const ECHOTOKIO: &str = env!("CARGO_BIN_EXE_echotokio");
 const ECHOCONTEST: &str = env!("CARGO_BIN_EXE_echocontest");
 
-/// Runs a program to its end (the blasters give up after 10 s without a
-/// reply: every run here passes `--timeout 10`).
+/// Runs a program to its end (a blaster gives up after 10 s without a
+/// reply).
 fn run(program: &str, args: &[&str]) -> Output {
     Command::new(program)
         .args(args)
@@ -34,7 +34,7 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn blaster_against_echothread() {
     let server = Server::start(ECHOTHREAD, &[]);
-    let at = ["--server", &server.addr, "--timeout", "10"];
+    let at = ["--server", &server.addr];
     // Many small messages: the progress lines, as the original prints.
     let out = run(BLASTER, &[&at[..], &["-c", "20", "-n", "12000"]].concat());
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -251,7 +251,7 @@ fn race(contestant: &mut Contestant, runblaster: &Path, load: &Load) -> Row {
     let output = Command::new(runblaster)
         .args(["--blasters", &load.blasters.to_string(), "--server", &addr])
         .args(["--connections", &load.connections.to_string()])
-        .args(["--messages", &load.messages.to_string(), "--timeout", "10"])
+        .args(["--messages", &load.messages.to_string()])
         .stdin(Stdio::null())
         .output();
     row.peak_kib = server.peak_kib();
