@@ -1,63 +1,51 @@
 //! # Part 7: an operating system whose tasks are coroutines
 //!
 //! The course's centrepiece (slides 105-168): a multitasking operating
-//! system grown one idea at a time, ending in an echo server that serves
-//! many clients at once with no threads and no callbacks.
+//! system grown one idea at a time, `pyos1` to `pyos7`, ending in an echo
+//! server that serves many clients at once with no threads and no
+//! callbacks. Each step is a lesson file, `src/bin/pyosN.rs`, holding
+//! the whole step (task, scheduler, system calls, example), as
+//! `pyosN.py` does; `diff src/bin/pyos4.rs src/bin/pyos5.rs` shows what
+//! step 5 adds.
 //!
-//! | module | step | idea |
-//! |---|---|---|
-//! | [`pyos1`] | 1 | a task: a coroutine with an id |
-//! | [`pyos2`] | 2 | a scheduler: tasks take turns |
-//! | [`pyos3`] | 3 | task exit |
-//! | [`pyos4`] | 4 | system calls, the first being `GetTid` |
-//! | [`pyos5`] | 5 | `NewTask` and `KillTask` |
-//! | [`pyos6`] | 6 | `WaitTask` |
-//! | [`pyos7`] | 7 | `ReadWait`, `WriteWait` and the I/O-polling task |
-//! | [`echobad`] | | an echo server on step 6 that freezes everything |
-//! | [`echogood`] | | the echo server on step 7 that works |
-//! | [`net`] | | the socket set-up under the servers (reused by Parts 8, 9) |
-//! | [`testing`] | | what the echo servers' tests share (Parts 7, 8) |
+//! This library holds what other scripts import, compiled from the
+//! lesson files themselves (Python's `from pyos6 import *` imports the
+//! script too), and the socket set-up the echo servers share:
 //!
-//! The steps are cumulative on purpose: each module is the previous one
-//! plus one idea, so `diff src/pyos4.rs src/pyos5.rs` shows exactly that
-//! idea. That is the one place in the workbook where repeated code is the
-//! lesson.
-//!
-//! ## The design, in three rules
-//!
-//! - A task is a corosensei coroutine. What it yields is a system call;
-//!   what it is sent back is the call's answer.
-//! - A task never sees the scheduler. Its body gets a `Sys`, which can
-//!   only yield: a task traps into the operating system and the system
-//!   decides what happens next.
-//! - System calls are typed where the task makes them:
-//!   `let tid = sys.call(GetTid);` gives a task id, not a value to unpack.
+//! | module | imported by |
+//! |---|---|
+//! | [`pyos2`] | `taskcrash` |
+//! | [`pyos6`] | `echobad` |
+//! | [`pyos7`] | `echogood`, `echogood2` |
+//! | [`socket`] | every echo server of Parts 7, 8 and 9 |
 //!
 //! ```
 //! use part7_os::pyos6::{GetTid, NewTask, Scheduler, Sys, WaitTask};
 //!
 //! fn child(sys: &Sys) {
-//!     let me = sys.call(GetTid);
-//!     assert_eq!(me, 2);
+//!     assert_eq!(sys.call(GetTid), 2); // typed: a TaskId
 //! }
 //!
 //! let mut sched = Scheduler::default();
 //! sched.new(|sys: &Sys| {
-//!     let tid = sys.call(NewTask::new(child));
-//!     let waited = sys.call(WaitTask(tid));
-//!     assert!(waited);
+//!     let tid = sys.call(NewTask(child));
+//!     assert!(sys.call(WaitTask(tid))); // it had to wait
 //! });
 //! sched.mainloop();
 //! ```
 
-pub mod echobad;
-pub mod echogood;
-pub mod net;
-pub mod pyos1;
+extern crate self as part7_os; // so that lesson files can say part7_os::...
+
+#[path = "bin/pyos2.rs"]
+#[allow(dead_code)] // the lesson's example and `main` are not used here
 pub mod pyos2;
-pub mod pyos3;
-pub mod pyos4;
-pub mod pyos5;
+
+#[path = "bin/pyos6.rs"]
+#[allow(dead_code)]
 pub mod pyos6;
+
+#[path = "bin/pyos7.rs"]
+#[allow(dead_code)]
 pub mod pyos7;
-pub mod testing;
+
+pub mod socket;

@@ -1,34 +1,26 @@
-//! echogood2's server, run in this process on a port of its own, under
-//! real clients: 100 at once, each sending 1 MiB of random bytes in
-//! random-sized pieces and reading every byte back in order, while other
-//! clients reset their connections mid-stream or vanish mid-message. The
-//! server must serve the rest untroubled, still serve afterwards, and end
-//! cleanly when asked to. (The clients are `part7_os::testing`'s, shared
-//! with Part 8's servers.)
+//! The echo servers of Part 7 under real clients, run as programs on a
+//! port of their choosing: every byte back in order under 100 clients at
+//! once with rough ones among them, a client that stops reading stalls
+//! only itself, half-close, and running out of file descriptors turns
+//! clients away without bringing the server down. (The clients:
+//! `tests/common/mod.rs`.)
 
-use part7_os::echogood;
-use part7_os::net::Listener;
-use part7_os::testing::{self, ServerThread};
+mod common;
 
-fn start() -> ServerThread {
-    ServerThread::start(|sock, stop| {
-        let sock = Listener::new(sock).expect("a non-blocking listener");
-        echogood::run(sock, false, stop);
-    })
-}
+use common::Running;
+
+const ECHOGOOD2: &str = env!("CARGO_BIN_EXE_echogood2");
 
 #[test]
-fn echogood2_serves_many_clients_at_once_and_survives_rough_ones() {
-    let server = start();
-    testing::many_clients_and_rough_ones(server.addr);
-    server.stop();
+fn echogood2_keeps_every_byte_of_every_client() {
+    let (_server, addr) = Running::server(ECHOGOOD2);
+    common::many_clients_and_rough_ones(addr);
+    common::a_client_that_stops_reading(addr);
+    common::half_close(addr);
 }
 
+#[cfg(target_os = "linux")]
 #[test]
-fn a_client_that_stops_reading_only_stalls_itself() {
-    let server = start();
-    // The server's task for the hog must wait to write (WriteWait),
-    // without stopping the others.
-    testing::a_client_that_stops_reading(server.addr);
-    server.stop();
+fn out_of_descriptors_echogood2_turns_clients_away_and_lives_on() {
+    common::out_of_descriptors(ECHOGOOD2);
 }

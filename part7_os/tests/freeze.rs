@@ -9,7 +9,9 @@
 //! frozen server sleeps (in `recvfrom`), and the second client, served
 //! only once the first one has left.
 
-use part7_os::testing::{Running, eventually};
+mod common;
+
+use common::{Running, eventually};
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -52,9 +54,7 @@ fn blocked_in(pid: u32) -> Option<&'static str> {
 
 #[test]
 fn echobad_freezes_while_a_client_holds_the_server() {
-    let mut server =
-        Running::start(env!("CARGO_BIN_EXE_echobad"), &["--port", "0"]);
-    let addr = server.listening_address();
+    let (server, addr) = Running::server(env!("CARGO_BIN_EXE_echobad"));
     assert_eq!(server.next_line(SOON).as_deref(), Some("Server starting"));
     assert_eq!(server.alive_count(), 1);
     // No client yet: the server blocks in accept, and with it everything.
@@ -103,9 +103,7 @@ fn echobad_freezes_while_a_client_holds_the_server() {
 
 #[test]
 fn echogood_keeps_everything_running_while_clients_wait() {
-    let mut server =
-        Running::start(env!("CARGO_BIN_EXE_echogood"), &["--port", "0"]);
-    let addr = server.listening_address();
+    let (server, addr) = Running::server(env!("CARGO_BIN_EXE_echogood"));
     assert_eq!(server.next_line(SOON).as_deref(), Some("Server starting"));
 
     let mut first = connect(addr);

@@ -1,33 +1,101 @@
 //! # echogood: an echo server that works (slide 166; original: `echogood.py`)
 //!
-//! The echo server on the step-7 scheduler: before each socket call, a
-//! task waits with `ReadWait` or `WriteWait` until the call cannot block.
-//! While one task waits, the others run: the "I'm alive!" task prints all
-//! the while, and any number of clients are served at once, with no
-//! threads. (The server: `part7_os/src/echogood.rs`.)
+//! The echo server on step 7: before each socket call, a task waits with
+//! `ReadWait` or `WriteWait` until the call cannot block. While one task
+//! waits, the others run: the "I'm alive!" task prints all the while, and
+//! any number of clients are served at once, with no threads.
 //!
 //! Run it: `cargo run --bin echogood` (options: `--port`, default 45000,
 //! and `--host`, default 127.0.0.1). `I'm alive!` scrolls by without end;
 //! connect with `nc 127.0.0.1 45000` in other terminals, type, and get
-//! your lines back, with `Connection from ...` and `Client closed` in
-//! between the alive lines. `echogood2` is the same without the noise.
+//! your lines back, with `Connection from ...` and `Client closed` among
+//! the alive lines. `echogood2` is the same without the alive task.
 
 use clap::Parser;
 use part1_generators::Fail;
-use part7_os::{echogood, net};
+use part7_os::pyos7::{NewTask, ReadWait, Scheduler, Sys, WriteWait};
+use part7_os::socket::{Listener, ServerArgs, python_addr};
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::rc::Rc;
+
+// ANCHOR: handle_client
+fn handle_client(
+    sys: &Sys,
+    client: TcpStream,
+    addr: SocketAddr,
+) -> io::Result<()> {
+    println!("Connection from {}", python_addr(addr));
+    // Python's socket blocks: a `send` longer than the room the socket
+    // has waits, and every task with it. Ours takes what fits.
+    client.set_nonblocking(true)?;
+    let client = Rc::new(client); // the scheduler holds it while we wait
+    let mut buf = vec![0; 65536];
+    loop {
+        sys.call(ReadWait(client.clone()));
+        let n = (&*client).read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        // Python sends once, and loses what `send` did not take.
+        let mut data = &buf[..n];
+        while !data.is_empty() {
+            sys.call(WriteWait(client.clone()));
+            data = &data[(&*client).write(data)?..];
+        }
+    }
+    drop(client); // Python: client.close()
+    println!("Client closed");
+    Ok(())
+}
+// ANCHOR_END: handle_client
+
+// ANCHOR: server
+fn server(sys: &Sys, sock: Listener) {
+    println!("Server starting");
+    let sock = Rc::new(sock);
+    loop {
+        sys.call(ReadWait(sock.clone()));
+        match sock.accept() {
+            Ok((client, addr)) => {
+                sys.call(NewTask(move |sys: &Sys| {
+                    if let Err(e) = handle_client(sys, client, addr) {
+                        eprintln!("echogood: client {addr}: {e}");
+                    }
+                }));
+            }
+            Err(e) => eprintln!("echogood: {e}"),
+        }
+    }
+}
+// ANCHOR_END: server
+
+// ANCHOR: alive
+fn alive(sys: &Sys) {
+    loop {
+        println!("I'm alive!");
+        sys.yield_();
+    }
+}
+// ANCHOR_END: alive
 
 /// An echo server whose tasks wait for I/O: everything keeps running.
 #[derive(Parser)]
 #[command(name = "echogood")]
 struct Args {
     #[command(flatten)]
-    server: net::ServerArgs,
+    server: ServerArgs,
 }
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let sock = net::Listener::new(args.server.open("echogood")?)?;
-    echogood::run(sock, true, net::Stop::new());
+    // Python binds in `server`; here first, so that a port in use is one
+    // line and exit status 1.
+    let sock = args.server.listen("echogood")?;
+    let mut sched = Scheduler::default();
+    sched.new(alive);
+    sched.new(move |sys: &Sys| server(sys, sock));
+    sched.mainloop();
     Ok(())
 }

@@ -1,22 +1,229 @@
 //! # pyos4: system calls (slide 130; original: `pyos4.py`)
 //!
 //! Step 4: a task asks the operating system for a service by yielding a
-//! system call, and gets the answer back when it next runs. Each task here
-//! asks for its own id with `GetTid`. (The step itself:
-//! `part7_os/src/pyos4.rs`.)
+//! system call; the scheduler carries it out, and the answer is sent back
+//! into the task when it next runs. The first call is `GetTid`, the
+//! task's own id.
 //!
-//! Python: `mytid = yield GetTid()`, and `mytid` is whatever the scheduler
-//! sent. Here `sys.call(GetTid)` is a `TaskId`: the compiler knows what
-//! each call answers.
+//! Python: `mytid = yield GetTid()`, and `mytid` is whatever the
+//! scheduler sent. Here `sys.call(GetTid)` is a `TaskId`: the compiler
+//! knows what each call answers.
 //!
 //! Run it: `cargo run --bin pyos4`. `I'm foo 1` and `I'm bar 2` alternate
 //! 5 times, then `Task 1 terminated`, five more `I'm bar 2` and
 //! `Task 2 terminated`.
 
 use clap::Parser;
-use part7_os::pyos4::{GetTid, Scheduler, Sys};
+use corosensei::{Coroutine, CoroutineResult, Yielder};
+use std::any::Any;
+use std::collections::{HashMap, VecDeque};
 
-/// The example of step 4: tasks that ask for their ids.
+// ------------------------------------------------------------
+//                       === Tasks ===
+// ------------------------------------------------------------
+
+// ANCHOR: types
+/// A task's number (Python: `tid`).
+pub type TaskId = u32;
+
+/// What a task yields: `None` for a plain yield, or a system call
+/// (Python: `yield` or `yield GetTid()`).
+pub type Trap = Option<SysCall>;
+
+/// What a task is sent when it runs: the answer to its last system call,
+/// if any (Python: `sendval`).
+pub type SendVal = Option<Box<dyn Any>>;
+
+/// A system call as the scheduler receives it: something to carry out
+/// for the calling task, which returns the task's answer. A coroutine
+/// yields values of one type, so the call's own type is erased here, and
+/// [`Sys::call`] gives the answer its type back.
+pub type SysCall = Box<dyn FnOnce(TaskId, &mut Scheduler) -> Box<dyn Any>>;
+// ANCHOR_END: types
+
+// ANCHOR: sys
+/// A task's way out, and all that its body holds: it can yield, and
+/// cannot reach whoever runs it.
+pub struct Sys<'a> {
+    yielder: &'a Yielder<SendVal, Trap>,
+}
+
+impl Sys<'_> {
+    /// Suspends the task until it runs again (Python: a bare `yield`).
+    pub fn yield_(&self) {
+        self.yielder.suspend(None);
+    }
+
+    // ANCHOR: call
+    /// Makes a system call and returns its answer (Python:
+    /// `answer = yield call`): traps into the scheduler, which carries it
+    /// out, now or later.
+    pub fn call<C: SystemCall>(&self, call: C) -> C::Output {
+        let syscall: SysCall =
+            Box::new(move |task, sched| Box::new(call.handle(task, sched)));
+        let answer = self.yielder.suspend(Some(syscall));
+        // The scheduler sent back what `handle` returned.
+        *answer
+            .and_then(|a| a.downcast().ok())
+            .expect("the call's Output")
+    }
+    // ANCHOR_END: call
+}
+// ANCHOR_END: sys
+
+/// What running a finished task raises (Python: `StopIteration`).
+#[derive(Debug)]
+pub struct StopIteration;
+
+// ANCHOR: task
+/// A task: an id and a coroutine (Python: `class Task`).
+///
+/// Python numbers tasks with a class attribute; here whoever makes a task
+/// numbers it (from step 2 on, the scheduler).
+pub struct Task {
+    /// The task's id.
+    pub tid: TaskId,
+    /// Its coroutine, on a stack of its own.
+    target: Coroutine<SendVal, Trap, ()>,
+    /// What the next `run` sends in.
+    sendval: SendVal,
+}
+
+impl Task {
+    /// A task that runs `target` (Python: `Task(foo())`). Nothing runs
+    /// until the first [`Task::run`].
+    pub fn new(tid: TaskId, target: impl FnOnce(&Sys) + 'static) -> Task {
+        // The value that starts the body is not seen (Python's first
+        // `send(None)`).
+        let target = Coroutine::new(move |yielder, _: SendVal| {
+            target(&Sys { yielder });
+        });
+        Task {
+            tid,
+            target,
+            sendval: None,
+        }
+    }
+
+    /// Runs a task until it hits the next yield statement: what it
+    /// yielded, or [`StopIteration`] once its body has finished. (Unlike
+    /// a generator, a finished coroutine must not be run again: it would
+    /// panic. No scheduler here does that.)
+    pub fn run(&mut self) -> Result<Trap, StopIteration> {
+        match self.target.resume(self.sendval.take()) {
+            CoroutineResult::Yield(trap) => Ok(trap),
+            CoroutineResult::Return(()) => Err(StopIteration),
+        }
+    }
+}
+// ANCHOR_END: task
+
+// ------------------------------------------------------------
+//                      === Scheduler ===
+// ------------------------------------------------------------
+
+// ANCHOR: scheduler
+// ANCHOR: fields
+/// Runs tasks in turn (Python: `class Scheduler`).
+///
+/// Python's queue and task map both hold the task objects. A Rust value
+/// has one owner: the map owns the tasks, and the queue holds their ids.
+#[derive(Default)]
+pub struct Scheduler {
+    /// The tasks ready to run, in turn.
+    ready: VecDeque<TaskId>,
+    /// Every task, by id.
+    taskmap: HashMap<TaskId, Task>,
+    /// The last id given out (Python: the class attribute `Task.taskid`).
+    taskid: TaskId,
+}
+// ANCHOR_END: fields
+
+impl Scheduler {
+    /// Makes a task that runs `target`, schedules it, and returns its id.
+    /// (Python's name; a scheduler itself is made with `default()`.)
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new(&mut self, target: impl FnOnce(&Sys) + 'static) -> TaskId {
+        self.taskid += 1;
+        let newtask = Task::new(self.taskid, target);
+        self.taskmap.insert(newtask.tid, newtask);
+        self.schedule(self.taskid);
+        self.taskid
+    }
+
+    // ANCHOR: exit
+    /// Ends a task: says so, and forgets it (which drops its coroutine).
+    pub fn exit(&mut self, tid: TaskId) {
+        println!("Task {tid} terminated");
+        self.taskmap.remove(&tid);
+    }
+    // ANCHOR_END: exit
+
+    /// Puts a task at the end of the ready queue.
+    pub fn schedule(&mut self, task: TaskId) {
+        self.ready.push_back(task);
+    }
+
+    // ANCHOR: mainloop
+    /// Runs the ready tasks in turn, until none is ready.
+    pub fn mainloop(&mut self) {
+        // Python: `while self.taskmap:` then `self.ready.get()`, which
+        // would wait forever on an empty queue; this loop ends then.
+        while let Some(tid) = self.ready.pop_front() {
+            let task = self.taskmap.get_mut(&tid).expect("a ready task");
+            match task.run() {
+                Ok(Some(syscall)) => {
+                    // Python: `result.handle()`. The answer waits in the
+                    // task until it runs again.
+                    let answer = syscall(tid, self);
+                    let task = self.taskmap.get_mut(&tid).expect("a task");
+                    task.sendval = Some(answer);
+                }
+                Ok(None) => self.schedule(tid),
+                Err(StopIteration) => self.exit(tid),
+            }
+        }
+    }
+    // ANCHOR_END: mainloop
+}
+// ANCHOR_END: scheduler
+
+// ------------------------------------------------------------
+//                   === System Calls ===
+// ------------------------------------------------------------
+
+// ANCHOR: systemcall
+/// A system call (Python: a subclass of `SystemCall`).
+pub trait SystemCall: 'static {
+    /// What the calling task gets back.
+    type Output: 'static;
+
+    /// Carries out the call for `task` (Python: `handle()`): decides when
+    /// the task runs again, and returns its answer (Python:
+    /// `self.task.sendval = ...`).
+    fn handle(self, task: TaskId, sched: &mut Scheduler) -> Self::Output;
+}
+// ANCHOR_END: systemcall
+
+// ANCHOR: gettid
+/// Return a task's ID number (Python: `class GetTid`).
+pub struct GetTid;
+
+impl SystemCall for GetTid {
+    type Output = TaskId;
+
+    fn handle(self, task: TaskId, sched: &mut Scheduler) -> TaskId {
+        sched.schedule(task);
+        task
+    }
+}
+// ANCHOR_END: gettid
+
+// ------------------------------------------------------------
+//                      === Example ===
+// ------------------------------------------------------------
+
+/// Step 4's example: tasks that ask for their ids.
 #[derive(Parser)]
 #[command(name = "pyos4")]
 struct Args {}

@@ -1,47 +1,46 @@
-//! What the tests of the workbook's echo servers share (Parts 7 and 8).
-//! Not part of any lesson.
+//! What the tests of the workbook's programs share (Parts 7 and 8: Part
+//! 8's tests include this file with `#[path]`).
 //!
-//! - [`Running`]: a lesson running as a child process, its output read
-//!   line by line with deadlines, killed on drop; [`run_to_end`] for a
-//!   program that must end by itself.
-//! - [`ServerThread`]: a server's library function running on a thread of
-//!   the test process, on a port of its own, stopped on request.
-//! - The data-integrity test every echo server must pass:
+//! - [`Running`]: a program running as a child process, its output read
+//!   line by line with deadlines, killed and reaped on drop;
+//!   [`run_to_end`] for a program that must end by itself.
+//! - The data-integrity test every echo server passes:
 //!   [`many_clients_and_rough_ones`] (100 clients at once, each sending
-//!   1 MiB of random bytes in random-sized pieces and checking every byte
-//!   of the echo, while other clients reset their connections
-//!   mid-stream), and [`a_client_that_stops_reading`].
-//! - [`out_of_descriptors`]: a server out of file descriptors turns
-//!   clients away, and serves again once it has some (Linux).
+//!   1 MiB of random bytes in random-sized pieces and checking every
+//!   byte of the echo, while 20 others reset their connections or vanish
+//!   mid-stream), [`a_client_that_stops_reading`] and [`half_close`].
+//! - [`out_of_descriptors`]: a server whose open-file limit is lowered
+//!   under it turns clients away, and serves again once it has room.
 //!
-//! Every wait is bounded; every thread and process is ended.
+//! Every wait is bounded; every child process is killed and reaped.
 
+// Each test file uses a part of it; `pub` is for the files that include it.
+#![allow(dead_code, unreachable_pub)]
+
+use rand::rngs::StdRng;
+use rand::{Rng, RngExt, SeedableRng};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::{Child, ChildStderr, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::{Duration, Instant};
 
-use rand::rngs::StdRng;
-use rand::{Rng, RngExt, SeedableRng};
-
-use crate::net::{self, Stop};
-
-/// The line the alive task prints; counted, not forwarded (it floods).
+/// The line the alive task prints: counted, not passed on (it floods).
 pub const ALIVE: &str = "I'm alive!";
 
 /// No single step of a test may take longer than this.
-pub const PATIENCE: Duration = Duration::from_secs(120);
+pub const PATIENCE: Duration = Duration::from_secs(60);
 
-/// A lesson running in a child process. Dropping it kills the process.
+/// A program running in a child process. Dropping it kills and reaps it.
 pub struct Running {
     child: Child,
     lines: Receiver<String>,
     alive: Arc<AtomicUsize>,
     stderr: Option<ChildStderr>,
+    stderr_lines: Arc<AtomicUsize>,
 }
 
 impl Running {
@@ -76,11 +75,20 @@ impl Running {
             lines,
             alive,
             stderr,
+            stderr_lines: Arc::default(),
         }
     }
 
+    /// A server started with `--port 0`, and the address it says it
+    /// listens on.
+    pub fn server(program: &str) -> (Running, SocketAddr) {
+        let mut server = Running::start(program, &["--port", "0"]);
+        let addr = server.listening_address();
+        (server, addr)
+    }
+
     /// Reads the server's `NAME: listening on ADDRESS` line from stderr
-    /// and returns the address; then stderr is passed through.
+    /// and returns the address; the rest of stderr is passed through.
     pub fn listening_address(&mut self) -> SocketAddr {
         let stderr = self.stderr.take().expect("asked once");
         let mut reader = BufReader::new(stderr);
@@ -91,8 +99,10 @@ impl Running {
             .rsplit_once("listening on ")
             .map(|(_, addr)| addr.to_string())
             .unwrap_or_else(|| panic!("no address in {line:?}"));
+        let count = Arc::clone(&self.stderr_lines);
         thread::spawn(move || {
             for line in reader.lines().map_while(Result::ok) {
+                count.fetch_add(1, Ordering::SeqCst);
                 eprintln!("(server) {line}");
             }
         });
@@ -112,8 +122,7 @@ impl Running {
         }
     }
 
-    /// The next line starting with `prefix`, skipping others (and the
-    /// alive lines, see [`Running::next_line`]).
+    /// The next line starting with `prefix`, skipping others.
     pub fn line_starting(
         &self,
         prefix: &str,
@@ -129,7 +138,7 @@ impl Running {
         }
     }
 
-    /// Every line (alive lines included) that arrives within `window`.
+    /// Every line (alive lines too) that arrives within `window`.
     pub fn lines_within(&self, window: Duration) -> Vec<String> {
         let deadline = Instant::now() + window;
         let mut got = Vec::new();
@@ -147,6 +156,12 @@ impl Running {
         self.alive.load(Ordering::SeqCst)
     }
 
+    /// How many lines the server has written on stderr since its
+    /// listening line.
+    pub fn stderr_count(&self) -> usize {
+        self.stderr_lines.load(Ordering::SeqCst)
+    }
+
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -155,6 +170,11 @@ impl Running {
     /// Whether the process is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The child, for what only it can tell.
+    pub fn child(&self) -> &Child {
+        &self.child
     }
 }
 
@@ -165,8 +185,8 @@ impl Drop for Running {
     }
 }
 
-/// Waits until `condition` holds, checking every few milliseconds;
-/// false if `within` passes first.
+/// Waits until `condition` holds, checking every few milliseconds; false
+/// if `within` passes first.
 pub fn eventually(
     within: Duration,
     mut condition: impl FnMut() -> bool,
@@ -191,8 +211,8 @@ pub struct Finished {
     pub code: Option<i32>,
 }
 
-/// Runs `program` to its end, killing it if it takes longer than `within`
-/// (then the test fails).
+/// Runs `program` to its end, killing it (and failing the test) if it
+/// takes longer than `within`.
 pub fn run_to_end(program: &str, args: &[&str], within: Duration) -> Finished {
     let mut child = Command::new(program)
         .args(args)
@@ -201,18 +221,16 @@ pub fn run_to_end(program: &str, args: &[&str], within: Duration) -> Finished {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
-    let mut out = child.stdout.take().expect("piped");
-    let mut err = child.stderr.take().expect("piped");
-    let out = thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err = thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
+    let out = child.stdout.take().expect("piped");
+    let err = child.stderr.take().expect("piped");
+    let read = |mut from: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut s = String::new();
+            let _ = from.read_to_string(&mut s);
+            s
+        })
+    };
+    let (out, err) = (read(Box::new(out)), read(Box::new(err)));
     let mut status = None;
     let ended = eventually(within, || {
         status = child.try_wait().ok().flatten();
@@ -230,60 +248,6 @@ pub fn run_to_end(program: &str, args: &[&str], within: Duration) -> Finished {
     }
 }
 
-/// A server's library function running on a thread of the test process,
-/// listening on a port of its own (127.0.0.1, port 0, [`net::BACKLOG`]).
-pub struct ServerThread {
-    /// Where it listens.
-    pub addr: SocketAddr,
-    stop: Stop,
-    done: Receiver<()>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl ServerThread {
-    /// Starts `run` with the listening socket and the [`Stop`] it must
-    /// obey. `run` makes its scheduler on the new thread: coroutines are
-    /// not `Send`, so they stay on the thread that runs them.
-    pub fn start(
-        run: impl FnOnce(TcpListener, Stop) + Send + 'static,
-    ) -> ServerThread {
-        let sock = net::listen("127.0.0.1", 0, net::BACKLOG)
-            .expect("cannot listen on a free port");
-        let addr = sock.local_addr().expect("a local address");
-        let stop = Stop::new();
-        let stop_server = stop.clone();
-        let (tx, done) = mpsc::channel();
-        let thread = thread::spawn(move || {
-            run(sock, stop_server);
-            let _ = tx.send(());
-        });
-        ServerThread {
-            addr,
-            stop,
-            done,
-            thread: Some(thread),
-        }
-    }
-
-    /// Asks the server to stop; it must, once its clients have gone.
-    pub fn stop(mut self) {
-        self.stop.request(self.addr);
-        self.done
-            .recv_timeout(PATIENCE)
-            .expect("the server did not stop: a task was left behind");
-        if let Some(thread) = self.thread.take() {
-            thread.join().expect("the server's thread panicked");
-        }
-    }
-}
-
-/// Clients that send their megabyte and check its echo.
-pub const CLIENTS: usize = 100;
-/// What each of them sends: 1 MiB.
-pub const BYTES: usize = 1 << 20;
-/// Clients that leave mid-stream, with a reset or a close.
-pub const ROUGH_CLIENTS: usize = 20;
-
 /// A client connection with bounded waits.
 pub fn connect(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect_timeout(&addr, PATIENCE)
@@ -293,7 +257,22 @@ pub fn connect(addr: SocketAddr) -> TcpStream {
     stream
 }
 
-/// Random bytes, and random piece sizes to send them in.
+/// Sends `message` and checks that it comes back.
+pub fn echo_once(stream: &mut TcpStream, message: &[u8]) {
+    stream.write_all(message).expect("cannot send");
+    let mut back = vec![0; message.len()];
+    stream.read_exact(&mut back).expect("cannot read the echo");
+    assert_eq!(back, message);
+}
+
+/// Clients that send their megabyte and check its echo.
+pub const CLIENTS: usize = 100;
+/// What each of them sends: 1 MiB.
+pub const BYTES: usize = 1 << 20;
+/// Clients that leave mid-stream, with a reset or a close.
+pub const ROUGH_CLIENTS: usize = 20;
+
+/// Random bytes, and a generator for the sizes of the pieces.
 fn random_data(seed: u64) -> (Vec<u8>, StdRng) {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut data = vec![0; BYTES];
@@ -302,9 +281,9 @@ fn random_data(seed: u64) -> (Vec<u8>, StdRng) {
 }
 
 /// Sends 1 MiB of random bytes in random-sized pieces from one thread
-/// while reading the echo on another, then checks every byte. Returns the
-/// bytes echoed.
-pub fn honest_client(addr: SocketAddr, seed: u64) -> usize {
+/// while reading the echo on another, half-closes, then checks every
+/// byte and that the server closes after the last.
+pub fn honest_client(addr: SocketAddr, seed: u64) {
     let (data, mut rng) = random_data(seed);
     let stream = connect(addr);
     let mut writer = stream.try_clone().expect("a second handle");
@@ -330,31 +309,21 @@ pub fn honest_client(addr: SocketAddr, seed: u64) -> usize {
         echoed == data,
         "client {seed}: bytes corrupted or reordered"
     );
-    echoed.len()
 }
 
-/// Sends part of its data, reads none of the echo, and goes: with a reset
-/// (linger 0) or a plain close that the unread echo turns into a reset.
+/// Sends part of its data, reads none of the echo, and goes: with a
+/// reset (linger 0) or a plain close, which the unread echo turns into a
+/// reset.
 pub fn rough_client(addr: SocketAddr, seed: u64) {
     let (data, mut rng) = random_data(seed);
     let mut stream = connect(addr);
     let part = rng.random_range(1..=256 * 1024);
-    // The server may reset us first: that is fine, we are leaving anyway.
-    let _ = stream.write_all(&data[..part]);
+    let _ = stream.write_all(&data[..part]); // it may be reset first
     if seed.is_multiple_of(2) {
         socket2::SockRef::from(&stream)
             .set_linger(Some(Duration::ZERO))
             .expect("cannot set linger");
     }
-    drop(stream);
-}
-
-/// Sends `message` and checks that it comes back.
-pub fn echo_once(stream: &mut TcpStream, message: &[u8]) {
-    stream.write_all(message).expect("cannot send");
-    let mut back = vec![0; message.len()];
-    stream.read_exact(&mut back).expect("cannot read the echo");
-    assert_eq!(back, message);
 }
 
 /// The data-integrity test of every echo server: [`CLIENTS`] honest
@@ -367,23 +336,19 @@ pub fn many_clients_and_rough_ones(addr: SocketAddr) {
     let honest: Vec<_> = (0..CLIENTS as u64)
         .map(|seed| thread::spawn(move || honest_client(addr, seed)))
         .collect();
-    let mut total = 0;
     for client in honest {
-        total += client.join().expect("an honest client failed");
+        client.join().expect("an honest client failed");
     }
     for client in rough {
         client.join().expect("a rough client failed");
     }
-    assert_eq!(total, CLIENTS * BYTES);
-
-    // Still serving, after all that.
     let mut late = connect(addr);
     echo_once(&mut late, b"still there?");
 }
 
 /// A client that sends far more than the socket buffers hold and reads
-/// nothing must stall only itself: another client is served meanwhile,
-/// and once it reads, every byte of its echo comes back.
+/// nothing stalls only itself: another client is served meanwhile, and
+/// once it reads, every byte of its echo comes back.
 pub fn a_client_that_stops_reading(addr: SocketAddr) {
     let mut hog = connect(addr);
     hog.set_write_timeout(Some(Duration::from_millis(200)))
@@ -405,11 +370,9 @@ pub fn a_client_that_stops_reading(addr: SocketAddr) {
         }
         assert!(pushed < 1 << 30, "the buffers never filled");
     }
-    // Meanwhile another client is served.
     let mut other = connect(addr);
     echo_once(&mut other, b"hello");
     drop(other);
-    // The hog reads its echo after all: every byte comes back.
     hog.shutdown(Shutdown::Write).expect("cannot shut down");
     let mut echoed = 0;
     let mut buf = vec![0; 64 * 1024];
@@ -425,33 +388,15 @@ pub fn a_client_that_stops_reading(addr: SocketAddr) {
     assert_eq!(echoed, pushed);
 }
 
-/// The descriptors open in this process, leaving out the one that lists
-/// them (the directory being read).
-#[cfg(target_os = "linux")]
-fn open_descriptors() -> Vec<u64> {
-    std::fs::read_dir("/proc/self/fd")
-        .expect("cannot list /proc/self/fd")
-        .filter_map(|entry| {
-            let entry = entry.ok()?;
-            let target = std::fs::read_link(entry.path()).ok()?;
-            if target.ends_with("fd") && target.starts_with("/proc") {
-                return None;
-            }
-            entry.file_name().to_str()?.parse().ok()
-        })
-        .collect()
-}
-
-/// The soft limit that leaves exactly `room` descriptor numbers free
-/// below it (a new descriptor takes the lowest free number).
-#[cfg(target_os = "linux")]
-fn limit_leaving(room: u64) -> u64 {
-    let open = open_descriptors();
-    (1..)
-        .find(|&limit| {
-            limit - open.iter().filter(|&&fd| fd < limit).count() as u64 == room
-        })
-        .expect("a limit")
+/// Half-close: a client that shuts down its sending side still gets
+/// every byte it sent, then the server's close.
+pub fn half_close(addr: SocketAddr) {
+    let mut client = connect(addr);
+    client.write_all(b"last words").expect("cannot send");
+    client.shutdown(Shutdown::Write).expect("cannot shut down");
+    let mut back = Vec::new();
+    client.read_to_end(&mut back).expect("no close");
+    assert_eq!(back, b"last words");
 }
 
 /// What a client got from a server short of descriptors.
@@ -472,10 +417,8 @@ pub fn try_echo(socket: &mut TcpStream) -> Outcome {
     }
     let mut back = [0; 2];
     match socket.read_exact(&mut back) {
-        Ok(()) => {
-            assert_eq!(&back, b"hi");
-            Outcome::Served
-        }
+        Ok(()) if &back == b"hi" => Outcome::Served,
+        Ok(()) => panic!("echoed {back:?} for \"hi\""),
         Err(e)
             if matches!(
                 e.kind(),
@@ -488,78 +431,75 @@ pub fn try_echo(socket: &mut TcpStream) -> Outcome {
     }
 }
 
-/// Running out of file descriptors must turn clients away, one by one,
-/// without bringing the server down: once descriptors are free again, it
-/// serves as before.
+/// The descriptors open in process `pid`.
+fn open_descriptors(pid: u32) -> Vec<u64> {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .expect("cannot list the server's descriptors")
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+        .collect()
+}
+
+/// Running out of file descriptors turns clients away, one by one,
+/// without bringing the server down; once it has room again, it serves
+/// as before.
 ///
-/// The open-file limit belongs to the whole process: the test that calls
-/// this must have a process (a test file) of its own, with no other test
-/// in it. It makes its client sockets before it lowers the limit:
-/// connecting them then needs no new descriptor, while each connection
-/// the server accepts does. `ROOM` (3) connections fit; of 8 clients,
-/// the first 3 must be served and the other 5 turned away, not left
-/// hanging.
-#[cfg(target_os = "linux")]
-pub fn out_of_descriptors(server: ServerThread) {
-    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
-    use socket2::{Domain, Socket, Type};
+/// The test lowers the server's own open-file limit (`prlimit`) so that
+/// it has room for exactly `ROOM` (3) more connections; of 8 clients,
+/// the first 3 are served and the other 5 turned away, not left hanging;
+/// the limit restored, a new client is served. The server must neither
+/// spin nor fill its log meanwhile: at most a line per client turned
+/// away. (Linux: it reads `/proc/PID/fd`.)
+pub fn out_of_descriptors(program: &str) {
+    use rustix::process::{Pid, Resource, Rlimit, getrlimit, prlimit};
     const ROOM: u64 = 3;
     const CLIENTS: usize = 8;
-    const SOON: Duration = Duration::from_secs(30);
-    let addr = server.addr;
-
-    // One round trip first, so the server has made everything it makes
-    // once (its poller, among others) before the limit is lowered. Then
-    // wait for the server to close its end, so that its descriptor is
-    // free before we count.
-    let mut warm = TcpStream::connect_timeout(&addr, SOON).expect("connect");
-    warm.set_read_timeout(Some(SOON)).expect("a timeout");
+    let (server, addr) = Running::server(program);
+    // One round trip first, so that the server has made what it makes
+    // once; then wait until it has closed its end of that connection.
+    let mut warm = connect(addr);
     assert_eq!(try_echo(&mut warm), Outcome::Served);
     warm.shutdown(Shutdown::Write).expect("cannot shut down");
     assert_eq!(warm.read(&mut [0; 1]).expect("no close"), 0);
     drop(warm);
-
-    let sockets: Vec<Socket> = (0..CLIENTS)
-        .map(|_| Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket"))
-        .collect();
-    let saved = getrlimit(Resource::Nofile);
-    let low = limit_leaving(ROOM);
-    setrlimit(
-        Resource::Nofile,
-        Rlimit {
-            current: Some(low),
-            maximum: saved.maximum,
-        },
-    )
-    .expect("cannot lower the limit");
-
-    let mut clients: Vec<TcpStream> = sockets
-        .into_iter()
-        .map(|s| {
-            s.connect_timeout(&addr.into(), SOON).expect("connect");
-            let s: TcpStream = s.into();
-            s.set_read_timeout(Some(SOON)).expect("a timeout");
-            s
+    // A new descriptor takes the lowest free number: find the limit that
+    // leaves ROOM numbers free below it.
+    let open = open_descriptors(server.pid());
+    let low = (1..)
+        .find(|&limit| {
+            let taken = open.iter().filter(|&&fd| fd < limit).count();
+            limit - taken as u64 == ROOM
         })
-        .collect();
+        .expect("a limit");
+    let pid = Some(Pid::from_child(server.child()));
+    let lowered = Rlimit {
+        current: Some(low),
+        maximum: getrlimit(Resource::Nofile).maximum, // as the server's
+    };
+    let saved = prlimit(pid, Resource::Nofile, lowered)
+        .expect("cannot lower the server's limit");
+    let logged = server.stderr_count();
+    let mut clients: Vec<TcpStream> =
+        (0..CLIENTS).map(|_| connect(addr)).collect();
+    for client in &clients {
+        client
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("a timeout");
+    }
     let outcomes: Vec<Outcome> = clients.iter_mut().map(try_echo).collect();
-
-    // Free the descriptors again: close the clients, restore the limit.
     drop(clients);
-    setrlimit(Resource::Nofile, saved).expect("cannot restore the limit");
-    // Connections are accepted in order: the first ones fill the room,
-    // the others are closed at once rather than left hanging.
+    prlimit(pid, Resource::Nofile, saved).expect("cannot restore the limit");
     let mut expected: Vec<Outcome> =
         (0..CLIENTS).map(|_| Outcome::TurnedAway).collect();
     for outcome in expected.iter_mut().take(ROOM as usize) {
         *outcome = Outcome::Served;
     }
     assert_eq!(outcomes, expected);
-
+    let logged = server.stderr_count() - logged;
+    assert!(
+        logged <= CLIENTS,
+        "{logged} lines logged for {CLIENTS} clients"
+    );
     // The server lives on and serves as before.
-    let mut late = TcpStream::connect_timeout(&addr, SOON).expect("connect");
-    late.set_read_timeout(Some(SOON)).expect("a timeout");
+    let mut late = connect(addr);
     assert_eq!(try_echo(&mut late), Outcome::Served, "after the shortage");
-    drop(late);
-    server.stop();
 }
