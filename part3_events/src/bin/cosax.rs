@@ -1,31 +1,60 @@
 //! # cosax: callbacks turned into events (slide 60; original: `cosax.py`)
 //!
-//! The SAX handler no longer does the work itself: each callback becomes
-//! an event, sent into a coroutine. Start, text and end events are what
-//! every pipeline of this part consumes. The coroutine here, `printer`,
-//! prints each event it receives.
+//! The SAX handler no longer does the work: each call becomes an event
+//! (`Event`), sent into a coroutine target. Start, text and end events
+//! are what every pipeline of this part consumes. The coroutine here,
+//! `printer`, prints each event it receives.
 //!
 //! Run it: `cargo run --bin cosax | head -20`. It prints the events as
 //! Python prints the original's tuples: `('start', ('buses', {}))`,
 //! `('text', '\n')`, `('end', 'id')`...
 //!
-//! The handler is the library's [`EventHandler`]; the events are
-//! [`Event`]s whose strings the coroutine owns (a coroutine's input must
-//! be `'static`: it cannot borrow the parser's buffer).
-//!
-//! [`EventHandler`]: part3_events::sax::EventHandler
-//! [`Event`]: part3_events::Event
+//! The library compiles this file too (`part3_events::cosax`), because
+//! other scripts import `EventHandler` from it (Python: `from cosax
+//! import EventHandler`).
 
 use std::path::PathBuf;
 
 use clap::Parser;
-use part1_generators::{Consumer, Fail, Target, data_path};
-use part3_events::Event;
-use part3_events::sax::{self, EventHandler};
+use part1_generators::{Consumer, Exception, Fail, Target, data_path};
+use part3_events::event::Event;
+use part3_events::sax;
+
+// ANCHOR: event_handler
+/// A SAX handler that sends each call into `target` as an [`Event`].
+pub struct EventHandler<T> {
+    target: T,
+}
+
+impl<T> EventHandler<T> {
+    /// A handler sending into `target`.
+    pub fn new(target: T) -> Self {
+        EventHandler { target }
+    }
+}
+
+impl<T: Target<Event>> sax::ContentHandler for EventHandler<T> {
+    fn start_element(
+        &mut self,
+        name: &str,
+        attrs: Vec<(String, String)>,
+    ) -> Result<(), Exception> {
+        Ok(self.target.send(Event::Start(name.to_owned(), attrs))?)
+    }
+
+    fn characters(&mut self, text: &str) -> Result<(), Exception> {
+        Ok(self.target.send(Event::Text(text.to_owned()))?)
+    }
+
+    fn end_element(&mut self, name: &str) -> Result<(), Exception> {
+        Ok(self.target.send(Event::End(name.to_owned()))?)
+    }
+}
+// ANCHOR_END: event_handler
 
 // ANCHOR: printer
 fn printer() -> Consumer<Event> {
-    Consumer::<Event>::new(|inbox| {
+    Consumer::new(|inbox| {
         while let Some(event) = inbox.recv() {
             println!("{event}");
         }
@@ -44,12 +73,11 @@ struct Args {
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
-    let args = Args::parse();
-    let path = args.file.unwrap_or_else(|| data_path("allroutes.xml"));
+    let path = Args::parse()
+        .file
+        .unwrap_or_else(|| data_path("allroutes.xml"));
     // ANCHOR: main
-    let mut handler = EventHandler::new(printer());
-    sax::parse(&path, &mut handler)?;
-    handler.into_target().close()?;
+    sax::parse(&path, &mut EventHandler::new(printer()))?;
     // ANCHOR_END: main
     Ok(())
 }

@@ -1,22 +1,25 @@
 //! # iterbus: no coroutines (slide 74; original: `iterbus.py`)
 //!
-//! For comparison, the same question answered with a plain loop: pull the
-//! buses out of the parser one at a time, keep the northbound route 22
-//! ones, print them. The original uses ElementTree's `iterparse`; quick-xml
-//! is a pull parser, so here it is an iterator, [`Document::buses`].
+//! For comparison, the same question answered with a plain loop: pull
+//! the parser's pieces one at a time, build each bus's map as its
+//! `</bus>` arrives, print the northbound route 22 ones. No coroutine, no
+//! `send`: the baseline the coroutine pipelines are measured against.
 //!
 //! Run it: `cargo run --bin iterbus`. It prints the same 16 buses as
 //! `buses`, but id first, as the original does:
 //! `1056,22,"North Bound",41.78958767162086,-87.7928415188941`.
 //!
-//! [`Document::buses`]: part3_events::Document::buses
+//! Python uses ElementTree's `iterparse`, which builds a tree of the
+//! elements it reads (the loop removes each bus from it when done). Our
+//! parser is a pull parser already: the loop keeps the bus being read
+//! and nothing else.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Parser;
 use part1_generators::{Fail, data_path};
-use part3_events::Document;
-use part3_events::buses::fields;
+use part3_events::expat::{self, Piece, push_text};
 
 /// Prints where the northbound route 22 buses are, with a plain loop.
 #[derive(Parser)]
@@ -28,21 +31,56 @@ struct Args {
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
-    let args = Args::parse();
-    let path = args.file.unwrap_or_else(|| data_path("allroutes.xml"));
+    let path = Args::parse()
+        .file
+        .unwrap_or_else(|| data_path("allroutes.xml"));
     // ANCHOR: main
-    let document = Document::load(&path)?;
-    for bus in document.buses() {
-        let bus = bus?;
-        if bus.get("route").is_some_and(|r| r == "22")
-            && bus.get("direction").is_some_and(|d| d == "North Bound")
-        {
-            let [id, route, direction, latitude, longitude] = fields(
-                &bus,
-                ["id", "route", "direction", "latitude", "longitude"],
-            )
-            .map_err(|e| document.error(e))?;
-            println!("{id},{route},\"{direction}\",{latitude},{longitude}");
+    // Python: for event, elem in iterparse("allroutes.xml", ("start", "end"))
+    let mut parser = expat::Parser::open(&path)?;
+    let mut busdict: Option<BTreeMap<String, String>> = None;
+    let mut text = String::new();
+    loop {
+        match parser.read()? {
+            Piece::Start(tag, _) => {
+                if tag == "bus" {
+                    busdict = Some(BTreeMap::new());
+                }
+                text.clear();
+            }
+            Piece::Text(piece) => push_text(&mut text, piece),
+            Piece::End("bus") => {
+                let Some(busdict) = busdict.take() else {
+                    continue;
+                };
+                if busdict.get("route").is_some_and(|r| r == "22")
+                    && busdict
+                        .get("direction")
+                        .is_some_and(|d| d == "North Bound")
+                {
+                    let field = |name| {
+                        busdict.get(name).ok_or_else(|| {
+                            let id =
+                                busdict.get("id").map_or("?", String::as_str);
+                            parser.error(format!("bus {id} has no <{name}>"))
+                        })
+                    };
+                    println!(
+                        "{},{},\"{}\",{},{}",
+                        field("id")?,
+                        field("route")?,
+                        field("direction")?,
+                        field("latitude")?,
+                        field("longitude")?
+                    );
+                }
+            }
+            Piece::End(tag) => {
+                if let Some(busdict) = busdict.as_mut() {
+                    busdict.insert(tag.to_owned(), text.clone());
+                }
+            }
+            Piece::Other => {}
+            Piece::Eof => break,
         }
     }
     // ANCHOR_END: main
