@@ -1,32 +1,26 @@
 //! # busproc: the other end of the pipe (slide 86; original: `busproc.py`)
 //!
-//! Reads buses, one JSON object per line, from its standard input (or a
-//! file), and sends each into Part 3's two filters and printer: it
-//! prints the northbound route 22 buses, as `buses` does. At the end of
-//! its input it closes the pipeline and exits.
+//! Reads buses from its standard input (or a file), one JSON line each,
+//! as `coprocess`'s `sendto` writes them, and sends each into the two
+//! filters and the printer of `buses`: it prints the northbound route 22
+//! buses. At the end of its input it closes the pipeline and exits.
 //!
-//! `coprocess` runs this program as its child, with a pipe to its
-//! standard input. You can also run it by hand, on what coprocess would
-//! send (`coprocess --no-child` writes that to standard output):
+//! `coprocess` runs it as its child. Run it by hand too, on what
+//! coprocess sends:
 //!
 //! ```text
-//! cargo run --bin coprocess -- --no-child > buses.jsonl
+//! cargo run --bin coprocess -- --child cat > buses.jsonl
 //! cargo run --bin busproc < buses.jsonl
-//! cargo run --bin coprocess -- --no-child | cargo run --bin busproc
 //! ```
-//!
-//! Where Rust departs from the Python: the pipe carries JSON lines, not
-//! pickles (you can read them); and `coprocess` does not need this binary:
-//! it runs its own executable in a hidden busproc mode, which calls the
-//! same library function ([`part4_concurrency::busproc::busproc`]).
 
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io::{self, BufRead, BufReader};
 use std::path::PathBuf;
 
 use clap::Parser;
 use part1_generators::Fail;
-use part4_concurrency::busproc::busproc;
+use part3_events::buses::{Bus, bus_locations, filter_on_field};
+use part4_concurrency::coprocess::recvfrom;
 
 /// Reads buses as JSON lines and prints the northbound route 22 ones.
 #[derive(Parser)]
@@ -39,18 +33,24 @@ struct Args {
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    // ANCHOR: main
-    let received = match &args.file {
-        None => busproc(io::stdin().lock())
-            .map_err(|e| Fail::new(e.in_input("<stdin>"))),
+    let (input, name): (Box<dyn BufRead>, String) = match &args.file {
+        None => (Box::new(io::stdin().lock()), "<stdin>".into()),
         Some(path) => {
             let file = File::open(path).map_err(|e| {
                 Fail::new(format!("cannot read {}: {e}", path.display()))
             })?;
-            busproc(BufReader::new(file))
-                .map_err(|e| Fail::new(e.in_input(&path.to_string_lossy())))
+            (Box::new(BufReader::new(file)), path.display().to_string())
         }
     };
+    // ANCHOR: main
+    recvfrom::<Bus>(
+        input,
+        filter_on_field(
+            "route",
+            "22",
+            filter_on_field("direction", "North Bound", bus_locations()),
+        ),
+    )
+    .map_err(|e| Fail::new(e.in_input(&name)))
     // ANCHOR_END: main
-    received.map(drop)
 }

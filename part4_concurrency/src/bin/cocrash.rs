@@ -1,26 +1,25 @@
 //! # cocrash: two threads, one coroutine (slide 90; original: `cocrash.py`)
 //!
 //! The course wraps two greps in `threaded` and gives both the same
-//! printer. Two threads then send into one coroutine, and sooner or
-//! later one of them finds it running: `ValueError: generator already
-//! executing`, sometimes, depending on how the threads are scheduled.
+//! printer. Two threads then send into one coroutine, and sooner or later
+//! one finds it running: `ValueError: generator already executing`,
+//! sometimes, as the threads happen to be scheduled.
 //!
 //! In Rust that program does not compile: a coroutine is not `Send`, so
-//! it cannot be reached from a second thread, by move or by sharing.
-//! `tests/compile_fail/cocrash.rs` is the program; the test suite checks
-//! that the compiler refuses it, and why. So this binary shows the rest:
+//! no second thread can reach it. `tests/compile_fail/cocrash.rs` is the
+//! program; the tests check that the compiler refuses it, and why. This
+//! binary shows the rest:
 //!
-//! 1. What *can* happen at run time, in one thread: a cycle of stages
-//!    sends back into a coroutine that is running. The shared handle
-//!    (`Shared`) notices and returns an error instead of resuming it.
-//!    Python raises the same `ValueError` there.
-//! 2. The safe structure: the printer lives in one thread, and the other
-//!    threads send it messages over a channel. No coroutine is ever
-//!    touched by two threads.
+//! 1. What can still happen, at run time, in one thread: a cycle of
+//!    stages sends back into a coroutine that is running. The shared
+//!    handle (`Shared`) notices and returns an error instead of resuming
+//!    it (Python raises the same `ValueError` there).
+//! 2. The safe structure: the printer has a thread of its own, and the
+//!    greps' threads send it their lines over a channel.
 //!
-//! Run it: `cargo run --bin cocrash` (`--count N` sets how many lines
-//! each thread sends, 10 by default as in the original). The lines of
-//! part 2 come in whatever order the threads run, but all of them come.
+//! Run it: `cargo run --bin cocrash` (`--count N`: lines each thread
+//! sends, 10 as in the original). The lines of part 2 come in whatever
+//! order the threads run, but all of them come.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -29,8 +28,9 @@ use std::thread;
 
 use clap::Parser;
 use part1_generators::{Consumer, CoroutineError, Fail, Shared, Target};
-use part2_pipelines::{broadcast, grep, printer};
-use part4_concurrency::{Channel, cause, describe, run_target, threaded};
+use part2_pipelines::cobroadcast::{broadcast, grep, printer};
+use part3_events::error::describe;
+use part4_concurrency::cothread::threaded;
 
 /// Two threads and one coroutine: the crash Rust refuses to compile, the
 /// one it catches at run time, and the safe structure.
@@ -42,8 +42,7 @@ struct Args {
     count: u32,
 }
 
-/// A late link: the stage that closes a cycle is made before the stage
-/// it sends into, so the link is set afterwards.
+/// The stage that closes a cycle, set once the cycle's start exists.
 type Link = Rc<RefCell<Option<Shared<Consumer<String>>>>>;
 
 // ANCHOR: echo
@@ -51,7 +50,7 @@ type Link = Rc<RefCell<Option<Shared<Consumer<String>>>>>;
 fn echo_printer(back: Link) -> Consumer<String> {
     Consumer::<String>::new(move |inbox| {
         while let Some(line) = inbox.recv() {
-            println!("{line}");
+            print!("{line}");
             if let Some(target) = back.borrow_mut().as_mut() {
                 target.send(format!("echo: {line}"))?;
             }
@@ -70,58 +69,65 @@ fn cycle() -> Result<(), Fail> {
         Shared::new(broadcast(vec![grep("foo", p.clone()), grep("bar", p)]));
     // Close the cycle: broadcast -> grep -> printer -> broadcast.
     *back.borrow_mut() = Some(target.clone());
-    let result = target.send("foo is nice".to_string());
+    let result = target.send("foo is nice\n".to_string());
     // ANCHOR_END: cycle
-    // Break the cycle, so that every stage can be dropped.
-    back.borrow_mut().take();
+    back.borrow_mut().take(); // break the cycle, so all can be dropped
     match result {
-        Err(e) if matches!(innermost(&e), Some(CoroutineError::Running)) => {
+        Err(e) if describe(&e) == CoroutineError::Running.to_string() => {
             println!("caught at run time: {}", describe(&e));
             println!("(Python: ValueError: generator already executing)");
             Ok(())
         }
-        Err(e) => Err(cause(e)),
+        Err(e) => Err(Fail::new(describe(&e))),
         Ok(()) => Err(Fail::new("the cycle was not caught")),
     }
 }
 
-/// The error a chain of `Raised` wraps, if it is a coroutine error.
-fn innermost(error: &CoroutineError) -> Option<&CoroutineError> {
-    match error {
-        CoroutineError::Raised(inner) => {
-            inner.downcast_ref::<CoroutineError>().and_then(innermost)
-        }
-        other => Some(other),
+// ANCHOR: to_printer
+/// The printer's thread as a target: the sending end of its channel.
+/// Unlike a coroutine it is `Send`, and its clones feed one thread.
+#[derive(Clone)]
+struct ToPrinter(mpsc::Sender<String>);
+
+impl Target<String> for ToPrinter {
+    fn send(&mut self, line: String) -> Result<(), CoroutineError> {
+        self.0.send(line).map_err(|_| {
+            CoroutineError::Raised("the printer's thread has stopped".into())
+        })
     }
 }
+// ANCHOR_END: to_printer
 
 /// Part 2: two threads feed one printer, through a channel.
 fn safe(count: u32) -> Result<(), Fail> {
     // ANCHOR: safe
-    // The printer has a thread of its own, fed by a channel.
-    let (to_printer, lines) = mpsc::channel::<String>();
-    let printer_thread = thread::spawn(move || run_target(lines, printer()));
-    // Each grep runs in a thread of its own (threaded), and sends into
-    // the channel: a `Channel` is `Send` and can be cloned, a coroutine
-    // is neither.
-    let p = Channel::new(to_printer);
+    // The printer lives in a thread of its own, fed by a channel.
+    let (to_printer, lines) = mpsc::channel();
+    let printer_thread = thread::spawn(move || {
+        let mut p = printer();
+        for line in lines {
+            p.send(line)?;
+        }
+        p.close()
+    });
+    // Python: broadcast([threaded(grep("foo", p)), threaded(grep("bar", p))])
+    let p = ToPrinter(to_printer);
     let q = p.clone();
     let mut target = broadcast(vec![
         threaded(move || grep("foo", p)),
         threaded(move || grep("bar", q)),
     ]);
     for _ in 0..count {
-        target.send("foo is nice".to_string())?;
-        target.send("bar is bad".to_string())?;
+        target.send("foo is nice\n".to_string())?;
+        target.send("bar is bad\n".to_string())?;
     }
-    // Closing the broadcast drops both threaded stages: each joins its
-    // thread, whose grep drops its end of the channel; once both are
-    // gone, the printer's thread ends.
+    // Closing the broadcast closes both threaded stages, which wait for
+    // their threads; once both greps are gone, the printer's thread ends.
     target.close()?;
     let printed = printer_thread.join();
     // ANCHOR_END: safe
     match printed {
-        Ok(result) => result.map_err(cause),
+        Ok(result) => result.map_err(|e| Fail::new(describe(&e))),
         Err(_) => Err(Fail::new("the printer's thread panicked")),
     }
 }

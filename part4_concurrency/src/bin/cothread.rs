@@ -1,39 +1,81 @@
 //! # cothread: a pipeline stage in a thread (slide 79; original: `cothread.py`)
 //!
-//! The bus pipeline of Part 3 (`buses`), with its second half moved into
-//! a worker thread. The `threaded` stage receives each bus, puts it on a
-//! queue and returns at once; the worker thread takes buses off the
-//! queue and sends them through the two filters to the printer.
+//! `threaded` is a stage that puts what it receives on a queue; a worker
+//! thread takes the items off the queue and sends them into the rest of
+//! the pipeline. Here the bus pipeline of `buses`, cut in two:
 //!
 //! ```text
 //! SAX events -> buses_to_dicts -> threaded ==queue==> filter -> filter -> bus_locations
-//!                                             (worker thread)
+//!                                                     (the worker thread)
 //! ```
 //!
 //! Run it: `cargo run --bin cothread`. It prints the same 16 lines as
-//! `buses`, in the same order, every time: one queue, one worker, so the
-//! order is kept; and the program waits for the worker before it ends,
-//! so no line is lost. Give it the course's file as an argument and it
-//! prints the course's 16 lines.
+//! `buses`, in the same order, every time: one queue and one worker keep
+//! the order, and the program waits for the worker before it ends.
 //!
-//! Where Rust departs from the Python:
-//! - `threaded` takes a closure that *builds* the second half, and runs
-//!   it in the worker thread. A coroutine cannot be moved to another
-//!   thread (it is not `Send`); the recipe for one can.
-//! - Python's stage is closed when the garbage collector gets to it, and
-//!   the interpreter waits for the thread at exit. Here closing the stage
-//!   closes the queue and joins the thread. We keep a handle on the stage
-//!   (`Shared`) and close it ourselves, because a stage closed by being
-//!   dropped (as `buses_to_dicts` drops its target) cannot report an
-//!   error, and the worker's error, if any, comes back only then.
+//! Where Rust departs from the Python: `threaded` takes a closure that
+//! *builds* the rest of the pipeline, and the worker thread calls it. A
+//! coroutine cannot move to another thread (it is not `Send`); the
+//! recipe for one can. The library compiles this file too
+//! (`part4_concurrency::cothread`): cocrash imports `threaded`.
 
 use std::path::PathBuf;
+use std::sync::mpsc;
+use std::thread;
 
 use clap::Parser;
-use part1_generators::{Fail, Shared, Target, data_path};
+use part1_generators::{
+    Consumer, CoroutineError, Fail, Shared, Target, data_path,
+};
 use part3_events::buses::{bus_locations, buses_to_dicts, filter_on_field};
-use part3_events::sax::{self, EventHandler};
-use part4_concurrency::{cause, threaded};
+use part3_events::cosax::EventHandler;
+use part3_events::error::describe;
+use part3_events::sax;
+
+// ANCHOR: threaded
+/// A stage that hands what it receives to a new thread, where `target`
+/// builds the pipeline that receives it. Closing the stage closes the
+/// queue and waits for the thread, whose failure it returns.
+pub fn threaded<T, X>(
+    target: impl FnOnce() -> X + Send + 'static,
+) -> Consumer<T>
+where
+    T: Send + 'static,
+    X: Target<T> + 'static,
+{
+    Consumer::<T>::new(move |inbox| {
+        // Python: Queue(), which has no bound; ours keeps memory in check
+        // when the worker falls behind.
+        let (messages, queue) = mpsc::sync_channel(1024);
+        let run_target = move || -> Result<(), CoroutineError> {
+            let mut target = target();
+            // Python: messages.get(), until GeneratorExit comes. Here the
+            // loop ends when the queue is closed and empty.
+            for item in queue {
+                target.send(item)?;
+            }
+            target.close()
+        };
+        let worker = thread::spawn(run_target);
+        while let Some(item) = inbox.recv() {
+            if messages.send(item).is_err() {
+                break; // the worker has stopped: it says why below
+            }
+        }
+        // Python: messages.put(GeneratorExit). We also wait for the
+        // worker: the program must not end before its last line.
+        drop(messages);
+        match worker.join() {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                Err(format!("the worker thread failed: {}", describe(&e))
+                    .into())
+            }
+            Err(_) => Err("the worker thread panicked".into()),
+        }
+    })
+}
+// ANCHOR_END: threaded
 
 /// Prints where the northbound route 22 buses are, filtering and
 /// printing in a second thread.
@@ -46,11 +88,10 @@ struct Args {
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
-    let args = Args::parse();
-    let path = args.file.unwrap_or_else(|| data_path("allroutes.xml"));
+    let path = Args::parse()
+        .file
+        .unwrap_or_else(|| data_path("allroutes.xml"));
     // ANCHOR: main
-    // The closure runs in the worker thread: the filters and the printer
-    // are made there, and stay there.
     let mut worker = Shared::new(threaded(|| {
         filter_on_field(
             "route",
@@ -58,11 +99,13 @@ fn main() -> Result<(), Fail> {
             filter_on_field("direction", "North Bound", bus_locations()),
         )
     }));
-    let mut handler = EventHandler::new(buses_to_dicts(worker.clone()));
-    sax::parse(&path, &mut handler)?;
-    handler.into_target().close()?;
-    // Close the queue and wait for the worker to print its last line.
-    worker.close().map_err(cause)?;
+    sax::parse(
+        &path,
+        &mut EventHandler::new(buses_to_dicts(worker.clone())),
+    )?;
+    // Python closes it when it collects it. We close it ourselves, to
+    // hear how the worker ended.
+    worker.close().map_err(|e| Fail::new(describe(&e)))?;
     // ANCHOR_END: main
     Ok(())
 }

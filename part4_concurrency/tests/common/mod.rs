@@ -1,24 +1,38 @@
-//! What the Part 4 tests share: running a lesson with a deadline, and
-//! what `buses` prints (the reference every boundary must reproduce).
+//! What the Part 4 tests share: running a lesson with a deadline, a
+//! scratch folder that is always removed, and what `buses` prints.
 
 #![allow(dead_code, unreachable_pub)]
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use part1_generators::Target;
-use part3_events::buses::{
-    bus_locations_into, buses_to_dicts, filter_on_field,
-};
-use part3_events::sax::{self, EventHandler};
-
 /// How long any one run may take before the test gives up on it (and
-/// kills it): far more than a run needs, even in a debug build on a busy
-/// machine.
+/// kills it): far more than a run needs, even in a debug build.
 pub const DEADLINE: Duration = Duration::from_secs(60);
+
+/// What `buses` prints for `data/allroutes.xml` (Part 3 pins it too, in
+/// `part3_events/tests/cmd/lessons.md`).
+pub const BUSES: &str = "\
+22,1056,\"North Bound\",41.78958767162086,-87.7928415188941
+22,7591,\"North Bound\",41.91525650024414,-87.8072509765625
+22,1554,\"North Bound\",41.69980596798316,-87.78889465332031
+22,5681,\"North Bound\",41.74861145019531,-87.79097774462288
+22,8049,\"North Bound\",41.74430147660806,-87.7908957915878
+22,2607,\"North Bound\",41.83373260498047,-87.78941345214844
+22,8184,\"North Bound\",41.715423583984375,-87.79462984371153
+22,4483,\"North Bound\",41.814900399209435,-87.79483032226563
+22,2423,\"North Bound\",41.9476285280267,-87.80266571044922
+22,2301,\"North Bound\",41.751365661621094,-87.78647791479673
+22,2552,\"North Bound\",42.00334548950195,-87.79895782470703
+22,5645,\"North Bound\",41.86200835691079,-87.7919692993164
+22,4819,\"North Bound\",41.870932311539086,-87.8052749633789
+22,7648,\"North Bound\",41.68803405761719,-87.78526335637437
+22,7700,\"North Bound\",41.740755849356034,-87.7984848022461
+22,7705,\"North Bound\",41.70598344237339,-87.80685545242937
+";
 
 /// What a finished run left.
 pub struct Run {
@@ -62,18 +76,15 @@ pub fn run_with_env(
             let _ = pipe.write_all(&input);
         }
     });
-    let mut out = child.stdout.take().expect("piped");
-    let mut err = child.stderr.take().expect("piped");
-    let out = thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err = thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
+    let read = |mut from: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut s = String::new();
+            let _ = from.read_to_string(&mut s);
+            s
+        })
+    };
+    let out = read(Box::new(child.stdout.take().expect("piped")));
+    let err = read(Box::new(child.stderr.take().expect("piped")));
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("cannot wait") {
@@ -94,33 +105,54 @@ pub fn run_with_env(
     }
 }
 
-/// What `buses` prints for the file at `path` (relative to the workspace
-/// root): Part 3's pipeline, in this process.
-pub fn buses_output(path: &str) -> String {
-    #[derive(Clone, Default)]
-    struct Out(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
-    impl Write for Out {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.borrow_mut().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+/// A folder of the test's own in the temporary folder, removed when
+/// dropped (a failing test too).
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new(label: &str) -> Scratch {
+        let dir = std::env::temp_dir()
+            .join(format!("part4-{label}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("cannot make a scratch folder");
+        Scratch(dir)
     }
+
+    /// A file `name` in the folder holding `text`; its path.
+    pub fn file(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text)
+            .expect("cannot write in the scratch folder");
+        path.to_string_lossy().into_owned()
+    }
+
+    /// An executable shell script `name` in the folder; its path.
+    pub fn script(&self, name: &str, body: &str) -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.file(name, &format!("#!/bin/sh\n{body}\n"));
+        let mode = std::fs::Permissions::from_mode(0o755);
+        std::fs::set_permissions(&path, mode)
+            .expect("cannot make it executable");
+        path
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The workbook's data with its buses repeated `times` times.
+pub fn repeated_data(times: usize) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = Out::default();
-    let mut handler = EventHandler::new(buses_to_dicts(filter_on_field(
-        "route",
-        "22",
-        filter_on_field(
-            "direction",
-            "North Bound",
-            bus_locations_into(out.clone()),
-        ),
-    )));
-    sax::parse(root.join(path), &mut handler).expect("the file parses");
-    handler.into_target().close().expect("the pipeline closes");
-    let bytes = out.0.borrow().clone();
-    String::from_utf8(bytes).expect("UTF-8")
+    let data = std::fs::read_to_string(root.join("data/allroutes.xml"))
+        .expect("data/allroutes.xml");
+    let start = data.find("<bus>").expect("a bus");
+    let end = data.rfind("</buses>").expect("the end");
+    let buses = &data[start..end];
+    format!("{}{}{}", &data[..start], buses.repeat(times), &data[end..])
 }

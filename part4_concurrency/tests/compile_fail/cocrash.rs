@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use part1_generators::Target;
-use part2_pipelines::printer;
+use part2_pipelines::cobroadcast::printer;
 
 // ANCHOR: main
 fn main() {
@@ -14,10 +14,10 @@ fn main() {
     // share a value between threads, Arc<Mutex<..>>, is not enough: the
     // value itself must be allowed to move between threads (`Send`),
     // and a coroutine is not.
-    let p = Arc::new(Mutex::new(printer::<String>()));
+    let p = Arc::new(Mutex::new(printer()));
     let q = Arc::clone(&p);
-    let foo = thread::spawn(move || q.lock().unwrap().send("foo".into()));
-    p.lock().unwrap().send("bar".into()).ok();
+    let foo = thread::spawn(move || q.lock().unwrap().send("foo\n".into()));
+    p.lock().unwrap().send("bar\n".into()).ok();
     foo.join().ok();
 }
 // ANCHOR_END: main

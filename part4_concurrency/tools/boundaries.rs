@@ -1,0 +1,211 @@
+//! # boundaries: what a thread or a process in the pipeline costs (slides 84, 87-89; a tool)
+//!
+//! The course found its `threaded` stage made the bus example "about 50%
+//! slower", and warns that a process boundary pays for serialization.
+//! This times the pipeline of `buses` with no boundary, with a thread
+//! (`cothread`'s `threaded`) and with a process (`coprocess`'s `sendto`
+//! to a child running `recvfrom`), on one file, and checks that all
+//! three print the same lines.
+//!
+//! ```text
+//! cargo run --release --bin boundaries
+//! ```
+//!
+//! With no file it makes one of `--megabytes` (30) from the workbook's
+//! data, its buses repeated. Each run is a fresh process: this program,
+//! started again with a hidden `--variant` (its own child, for the
+//! process, too), so it needs no other binary.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use part1_generators::{Fail, Shared, Target, data_path};
+use part3_events::buses::{
+    Bus, bus_locations, buses_to_dicts, filter_on_field,
+};
+use part3_events::cosax::EventHandler;
+use part3_events::error::describe;
+use part3_events::expat::{self, Piece};
+use part3_events::sax;
+use part4_concurrency::coprocess::{recvfrom, sendto};
+use part4_concurrency::cothread::threaded;
+use part4_concurrency::subprocess::Popen;
+
+/// Times the bus pipeline with no boundary, a thread and a process.
+#[derive(Parser)]
+#[command(name = "boundaries")]
+struct Args {
+    /// A bus file to use [default: a new one of --megabytes]
+    file: Option<PathBuf>,
+    /// Size of the file to make, in megabytes (10^6 bytes)
+    #[arg(long, default_value_t = 30.0, value_parser = positive)]
+    megabytes: f64,
+    /// Times to run each variant (best and median are shown)
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    runs: u32,
+    /// Run one variant, once, printing its lines
+    #[arg(long, hide = true)]
+    variant: Option<String>,
+}
+
+fn positive(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
+        _ => Err(format!("expected a number of megabytes > 0, got `{text}`")),
+    }
+}
+
+/// The variants: the lesson each stands for, and its boundary.
+const VARIANTS: [(&str, &str); 3] = [
+    ("buses", "none"),
+    ("cothread", "a thread"),
+    ("coprocess", "a process"),
+];
+
+fn main() -> Result<(), Fail> {
+    let args = Args::parse();
+    let file = args.file.clone().unwrap_or_default();
+    if let Some(variant) = &args.variant {
+        part1_generators::exit_quietly_on_closed_pipe();
+        return run_variant(variant, &file);
+    }
+    let release = !cfg!(debug_assertions);
+    if !release {
+        eprintln!(
+            "\n*** WARNING: this is a DEBUG build: its timings mean nothing. ***\n\
+             *** Run: cargo run --release --bin boundaries                ***\n"
+        );
+    }
+    let made = std::env::temp_dir()
+        .join(format!("boundaries-{}.xml", std::process::id()));
+    let result = match &args.file {
+        Some(file) => time_variants(&args, file),
+        None => make_file(&made, args.megabytes)
+            .and_then(|()| time_variants(&args, &made)),
+    };
+    let _ = std::fs::remove_file(&made);
+    result
+}
+
+/// One variant, run once: the pipeline of its lesson.
+fn run_variant(variant: &str, file: &Path) -> Result<(), Fail> {
+    let filters = || {
+        filter_on_field(
+            "route",
+            "22",
+            filter_on_field("direction", "North Bound", bus_locations()),
+        )
+    };
+    match variant {
+        "buses" => {
+            sax::parse(
+                file,
+                &mut EventHandler::new(buses_to_dicts(filters())),
+            )?;
+        }
+        "cothread" => {
+            let mut worker = Shared::new(threaded(filters));
+            sax::parse(
+                file,
+                &mut EventHandler::new(buses_to_dicts(worker.clone())),
+            )?;
+            worker.close().map_err(|e| Fail::new(describe(&e)))?;
+        }
+        "coprocess" => {
+            let mut child = Command::new(std::env::current_exe()?);
+            child.args(["--variant", "busproc"]);
+            let (p, stdin) = Popen::new(child, "busproc")?;
+            let mut handler = EventHandler::new(buses_to_dicts(sendto(stdin)));
+            let parsed = sax::parse(file, &mut handler);
+            drop(handler); // closes the pipe
+            p.wait()?;
+            parsed?;
+        }
+        "busproc" => recvfrom::<Bus>(io::stdin().lock(), filters())
+            .map_err(|e| Fail::new(e.in_input("<stdin>")))?,
+        _ => return Err(Fail::new(format!("no variant {variant}"))),
+    }
+    Ok(())
+}
+
+/// Times each variant on `file` and prints the table.
+fn time_variants(args: &Args, file: &Path) -> Result<(), Fail> {
+    // The file is checked before anything is timed.
+    let mut parser = expat::Parser::open(file)?;
+    while !matches!(parser.read()?, Piece::Eof) {}
+    let mut rows = Vec::new();
+    for (variant, boundary) in VARIANTS {
+        let mut times = Vec::new();
+        let mut lines = Vec::new();
+        for _ in 0..args.runs {
+            let start = Instant::now();
+            let out = Command::new(std::env::current_exe()?)
+                .args(["--variant", variant])
+                .arg(file)
+                .stderr(Stdio::inherit())
+                .output()?;
+            times.push(start.elapsed());
+            if !out.status.success() {
+                return Err(Fail::new(format!("{variant} failed")));
+            }
+            lines = out.stdout;
+        }
+        times.sort();
+        rows.push((variant, boundary, times, lines));
+    }
+    let megabytes = std::fs::metadata(file)?.len() as f64 / 1e6;
+    let build = if cfg!(debug_assertions) {
+        "DEBUG"
+    } else {
+        "release"
+    };
+    println!(
+        "{megabytes:.1} MB, best and median of {} run(s), {build} build",
+        args.runs
+    );
+    println!();
+    println!(
+        "{:<10} {:<10} {:>8} {:>8} {:>8}",
+        "lesson", "boundary", "best s", "median", "vs none"
+    );
+    let none = rows[0].2[0].as_secs_f64();
+    for (variant, boundary, times, lines) in &rows {
+        if *lines != rows[0].3 {
+            return Err(Fail::new(format!(
+                "{variant} printed other lines than buses"
+            )));
+        }
+        let seconds = |t: Duration| t.as_secs_f64();
+        let (best, median) =
+            (seconds(times[0]), seconds(times[times.len() / 2]));
+        println!(
+            "{variant:<10} {boundary:<10} {best:>8.3} {median:>8.3} {:>7.2}x",
+            best / none
+        );
+    }
+    let count = rows[0].3.iter().filter(|&&b| b == b'\n').count();
+    println!();
+    println!("every variant printed the same {count} lines");
+    Ok(())
+}
+
+/// Writes the workbook's data, its buses repeated to `megabytes`.
+fn make_file(path: &Path, megabytes: f64) -> Result<(), Fail> {
+    let data = std::fs::read_to_string(data_path("allroutes.xml"))?;
+    let start = data.find("<bus>").unwrap_or(0);
+    let end = data.rfind("</buses>").unwrap_or(data.len());
+    let (head, buses, tail) = (&data[..start], &data[start..end], &data[end..]);
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
+    out.write_all(head.as_bytes())?;
+    let mut written = head.len() + tail.len();
+    while (written as f64) < megabytes * 1e6 {
+        out.write_all(buses.as_bytes())?;
+        written += buses.len();
+    }
+    out.write_all(tail.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
