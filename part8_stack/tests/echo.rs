@@ -1,103 +1,53 @@
-//! Every echo server of Part 8 passes Part 7's data-integrity test, run
-//! in this process on a port of its own: 100 clients at once, each
-//! sending 1 MiB of random bytes in random-sized pieces and reading every
-//! byte back in order, while 20 others reset their connections or vanish
-//! mid-stream; then a client that sends and does not read, which must
-//! stall only itself. The server must still serve afterwards, and end
-//! cleanly when asked to. (The clients: `part7_os::testing`.)
+//! Every echo server of Part 8, run as a program on a port of its
+//! choosing, passes Part 7's tests: every byte back in order under 100
+//! clients at once with rough ones among them, a client that stops
+//! reading stalls only itself, half-close; and out of file descriptors,
+//! it turns clients away and lives on. (The clients: Part 7's
+//! `tests/common/mod.rs`.)
 
-use part7_os::net::{Listener, Stop};
-use part7_os::testing::{self, ServerThread};
-use part8_stack::stacks::Stacks;
-use part8_stack::{echoserver, echoserver2, echostackful, twistedecho};
-use std::net::TcpListener;
-use std::time::Duration;
+#[path = "../../part7_os/tests/common/mod.rs"]
+mod common;
 
-fn serve_and_check(run: impl FnOnce(Listener, Stop) + Send + 'static) {
-    let server = ServerThread::start(|sock: TcpListener, stop| {
-        run(Listener::new(sock).expect("a non-blocking listener"), stop)
-    });
-    testing::many_clients_and_rough_ones(server.addr);
-    testing::a_client_that_stops_reading(server.addr);
-    server.stop();
+use common::Running;
+
+const SERVERS: [&str; 4] = [
+    env!("CARGO_BIN_EXE_echoserver"),
+    env!("CARGO_BIN_EXE_echoserver2"),
+    env!("CARGO_BIN_EXE_twistedecho"),
+    env!("CARGO_BIN_EXE_echostackful"),
+];
+
+fn keeps_every_byte(program: &str) {
+    let (_server, addr) = Running::server(program);
+    common::many_clients_and_rough_ones(addr);
+    common::a_client_that_stops_reading(addr);
+    common::half_close(addr);
 }
 
 #[test]
 fn echoserver_keeps_every_byte_of_every_client() {
-    serve_and_check(echoserver::run);
+    keeps_every_byte(SERVERS[0]);
 }
 
 #[test]
 fn echoserver2_keeps_every_byte_of_every_client() {
-    serve_and_check(echoserver2::run);
+    keeps_every_byte(SERVERS[1]);
 }
 
 #[test]
 fn twistedecho_keeps_every_byte_of_every_client() {
-    serve_and_check(|sock, stop| {
-        twistedecho::run(sock, stop).expect("the reactor failed");
-    });
+    keeps_every_byte(SERVERS[2]);
 }
 
 #[test]
 fn echostackful_keeps_every_byte_of_every_client() {
-    serve_and_check(|sock, stop| {
-        let stacks = Stacks::new(echostackful::STACK_SIZE);
-        echostackful::run(sock, stacks, stop, Duration::ZERO)
-            .expect("the scheduler failed");
-    });
-}
-
-#[test]
-fn echostackful_spinning_keeps_every_byte_of_every_client() {
-    serve_and_check(|sock, stop| {
-        let stacks = Stacks::new(echostackful::STACK_SIZE);
-        let spin = Duration::from_micros(50);
-        echostackful::run(sock, stacks, stop, spin)
-            .expect("the scheduler failed");
-    });
+    keeps_every_byte(SERVERS[3]);
 }
 
 #[cfg(target_os = "linux")]
 #[test]
-fn with_no_stack_left_the_server_turns_a_client_away_and_lives_on() {
-    use std::io::{ErrorKind, Read};
-    use std::net::Shutdown;
-    // Room for three tasks: the server's and two clients'. (A slab needs
-    // Linux 6.13; on an older kernel there is nothing to check here.)
-    let Ok(probe) = Stacks::slab(echostackful::STACK_SIZE, 3) else {
-        return;
-    };
-    drop(probe);
-    let server = ServerThread::start(|sock: TcpListener, stop| {
-        let sock = Listener::new(sock).expect("a non-blocking listener");
-        let stacks = Stacks::slab(echostackful::STACK_SIZE, 3)
-            .expect("a slab, as a moment ago");
-        echostackful::run(sock, stacks, stop, Duration::ZERO)
-            .expect("the scheduler failed");
-    });
-    let mut first = testing::connect(server.addr);
-    testing::echo_once(&mut first, b"one");
-    let mut second = testing::connect(server.addr);
-    testing::echo_once(&mut second, b"two");
-    // No stack for a third task: its connection is closed at once.
-    let mut third = testing::connect(server.addr);
-    third
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("a timeout");
-    match third.read(&mut [0; 1]) {
-        Ok(0) => {}
-        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
-        other => panic!("the third client was not turned away: {other:?}"),
+fn out_of_descriptors_every_server_turns_clients_away_and_lives_on() {
+    for server in SERVERS {
+        common::out_of_descriptors(server);
     }
-    // When a client leaves, its task's stack serves the next one. The
-    // server closes its end after its task has ended and given the stack
-    // back: once the first client reads that close, there is room.
-    first.shutdown(Shutdown::Write).expect("cannot shut down");
-    assert_eq!(first.read(&mut [0; 1]).expect("no close"), 0);
-    let mut fourth = testing::connect(server.addr);
-    testing::echo_once(&mut fourth, b"four");
-    testing::echo_once(&mut second, b"still two");
-    drop((first, second, third, fourth));
-    server.stop();
 }

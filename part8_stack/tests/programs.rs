@@ -1,10 +1,12 @@
-//! The servers as programs: each starts on a port of its choosing, says
-//! what the original says as a client comes and goes, and names the port
-//! it cannot use. (The exact outputs of trampoline, pyos8 and sockwrap are
-//! pinned by the slides' console blocks, see `slides.rs`; bad options by
-//! `tests/cmd/`.)
+//! The lessons as programs: the exact outputs of trampoline and pyos8,
+//! what each server says as a client comes and goes (as the originals
+//! say it), and every server naming the port it cannot use.
 
-use part7_os::testing::{self, Running, run_to_end};
+#[path = "../../part7_os/tests/common/mod.rs"]
+mod common;
+
+use common::{Running, run_to_end};
+use std::io::Read;
 use std::net::{Shutdown, TcpListener};
 use std::time::Duration;
 
@@ -17,34 +19,52 @@ const SERVERS: [&str; 4] = [
     env!("CARGO_BIN_EXE_echostackful"),
 ];
 
-/// Starts `program` on a free port, has one client echo a line and
-/// leave, and returns the lines the server printed meanwhile.
+#[test]
+fn trampoline_prints_4() {
+    let run = run_to_end(env!("CARGO_BIN_EXE_trampoline"), &[], SOON);
+    assert_eq!((run.stdout.as_str(), run.code), ("4\n", Some(0)));
+}
+
+#[test]
+fn pyos8s_example_sends_and_receives_4_mib_through_subroutines() {
+    let run = run_to_end(env!("CARGO_BIN_EXE_pyos8"), &[], SOON);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let expected = "\
+reader: receiving until the writer closes
+writer: sending 4194304 bytes
+writer: sent them all; closing
+Task 2 terminated
+reader: received 4194304 bytes
+Task 1 terminated
+Task 3 terminated
+";
+    assert_eq!(run.stdout, expected);
+}
+
+/// Starts `program`, has one client echo a line and leave, and returns
+/// the `expected_lines` lines the server printed meanwhile, and the
+/// client's port.
 fn one_client(program: &str, expected_lines: usize) -> (Vec<String>, u16) {
-    let mut server = Running::start(program, &["--port", "0"]);
-    let addr = server.listening_address();
-    let mut client = testing::connect(addr);
+    let (server, addr) = Running::server(program);
+    let mut client = common::connect(addr);
     let port = client.local_addr().expect("a local address").port();
-    testing::echo_once(&mut client, b"hello\n");
+    common::echo_once(&mut client, b"hello\n");
     client.shutdown(Shutdown::Write).expect("cannot shut down");
     let mut rest = Vec::new();
-    std::io::Read::read_to_end(&mut client, &mut rest).expect("no close");
+    client.read_to_end(&mut rest).expect("no close");
     assert!(rest.is_empty(), "{program} echoed more than was sent");
-    let lines = (0..expected_lines)
-        .map_while(|_| server.next_line(SOON))
-        .collect();
-    (lines, port)
+    let lines = (0..expected_lines).map_while(|_| server.next_line(SOON));
+    (lines.collect(), port)
 }
 
 #[test]
 fn the_coroutine_servers_say_what_the_originals_say() {
-    for (program, terminated) in [
-        (env!("CARGO_BIN_EXE_echoserver"), true),
-        (env!("CARGO_BIN_EXE_echoserver2"), true),
-        (env!("CARGO_BIN_EXE_echostackful"), false),
-    ] {
-        // pyos8 also says when the client's task ends (task 3: the
-        // server is task 1, the polling task 2); the stackful scheduler
-        // does not number its tasks.
+    // pyos8 also says when the client's task ends (task 3: the server is
+    // task 1, the polling task 2); the stackful scheduler does not number
+    // its tasks.
+    for (program, terminated) in
+        [(SERVERS[0], true), (SERVERS[1], true), (SERVERS[3], false)]
+    {
         let (lines, port) = one_client(program, 3 + usize::from(terminated));
         let mut expected = vec![
             "Server starting".to_string(),
@@ -60,7 +80,7 @@ fn the_coroutine_servers_say_what_the_originals_say() {
 
 #[test]
 fn twistedecho_says_what_the_original_says() {
-    let (lines, _) = one_client(env!("CARGO_BIN_EXE_twistedecho"), 1);
+    let (lines, _) = one_client(SERVERS[2], 1);
     assert_eq!(lines, ["Got a connection"]);
 }
 
@@ -72,12 +92,10 @@ fn every_server_names_the_port_it_cannot_use() {
         let run = run_to_end(server, &["--port", &port], SOON);
         assert_eq!(run.code, Some(1), "{server}: {}", run.stderr);
         assert_eq!(run.stdout, "", "{server} started anyway");
-        let line = run.stderr.trim_end();
-        assert!(!line.contains('\n'), "{server}: more than one line: {line}");
-        assert!(
-            line.contains(&format!("127.0.0.1:{port}"))
-                && line.contains("in use"),
-            "{server}: {line}"
+        let expected = format!(
+            "Error: cannot listen on 127.0.0.1:{port}: Address already in \
+             use (os error 98)\n"
         );
+        assert_eq!(run.stderr, expected, "{server}");
     }
 }

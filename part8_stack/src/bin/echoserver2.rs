@@ -2,19 +2,61 @@
 //!
 //! The echo server of `echoserver`, written with `sockwrap`'s `Socket`,
 //! whose methods are subroutines: `client.recv(65536)`,
-//! `client.send(data)`. (The server: `part8_stack/src/echoserver2.rs`.)
+//! `client.send(data)`. Take away `sys.call(...)` and what is left reads
+//! like a server on blocking sockets.
 //!
 //! Run it: `cargo run --release --bin echoserver2` (options: `--port`,
-//! default 45000, `--host`, default 127.0.0.1, `--backlog`, default 1024
-//! as in the original), then connect with `nc 127.0.0.1 45000`, or load
-//! it with `cargo run --release --bin echoload`. It prints
-//! `Server starting`, and `Connection from ...`, `Client closed` and
-//! `Task N terminated` as clients come and go.
+//! default 45000, and `--host`, default 127.0.0.1), then connect with
+//! `nc 127.0.0.1 45000`. It prints `Server starting`, and
+//! `Connection from ...`, `Client closed` and `Task N terminated` as
+//! clients come and go.
 
 use clap::Parser;
 use part1_generators::Fail;
-use part7_os::net;
-use part8_stack::echoserver2;
+use part7_os::socket::{Listener, ServerArgs, python_addr};
+use part8_stack::pyos8::{NewTask, Scheduler, Sys};
+use part8_stack::sockwrap::Socket;
+use std::io;
+use std::net::{SocketAddr, TcpStream};
+
+// ANCHOR: handle_client
+fn handle_client(
+    sys: &Sys,
+    client: Socket<TcpStream>,
+    addr: SocketAddr,
+) -> io::Result<()> {
+    println!("Connection from {}", python_addr(addr));
+    loop {
+        let data = sys.call(client.recv(65536))?;
+        if data.is_empty() {
+            break;
+        }
+        sys.call(client.send(data))?;
+    }
+    println!("Client closed");
+    sys.call(client.close());
+    Ok(())
+}
+// ANCHOR_END: handle_client
+
+// ANCHOR: server
+fn server(sys: &Sys, rawsock: Listener) {
+    println!("Server starting");
+    let sock = Socket::new(rawsock);
+    loop {
+        match sys.call(sock.accept()) {
+            Ok((client, addr)) => {
+                sys.call(NewTask(move |sys: &Sys| {
+                    if let Err(e) = handle_client(sys, client, addr) {
+                        eprintln!("echoserver2: client {addr}: {e}");
+                    }
+                }));
+            }
+            Err(e) => eprintln!("echoserver2: {e}"),
+        }
+    }
+}
+// ANCHOR_END: server
 
 /// A concurrent echo server on a socket wrapper whose methods are
 /// coroutines.
@@ -22,13 +64,17 @@ use part8_stack::echoserver2;
 #[command(name = "echoserver2")]
 struct Args {
     #[command(flatten)]
-    server: net::ServerArgs,
+    server: ServerArgs,
 }
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let sock = net::Listener::new(args.server.open("echoserver2")?)?;
-    echoserver2::run(sock, net::Stop::new());
+    // Python makes `rawsock` in `server`; here first, so that a port in
+    // use is one line and exit status 1.
+    let rawsock = args.server.listen("echoserver2")?;
+    let mut sched = Scheduler::default();
+    sched.new(move |sys: &Sys| server(sys, rawsock));
+    sched.mainloop();
     Ok(())
 }

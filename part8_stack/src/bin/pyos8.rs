@@ -1,32 +1,631 @@
 //! # pyos8: tasks with a call stack (slide 176; original: `pyos8.py`)
 //!
-//! Step 8: a task can call a coroutine subroutine by yielding it, and get
-//! its result back; a subroutine can call subroutines in turn. Each task
-//! keeps the call stack of the coroutines it has entered, and its `run`
-//! is the trampoline between them. Step 8's I/O routines, `accept`,
-//! `send` and `recv`, are such subroutines. (The step itself:
-//! `part8_stack/src/pyos8.rs`.)
+//! Step 8, Part 7's step 7 plus one idea: a task can call a subroutine
+//! that is itself a coroutine, by yielding it, and get its result back
+//! (Python: `data = yield Recv(sock, 65536)`). Each task keeps a call
+//! stack of the coroutines it has entered, and its `run` is the
+//! trampoline between them. The library functions `accept`, `send` and
+//! `recv` are such subroutines.
 //!
-//! `pyos8.py` has no example of its own (its note says: run
-//! `echoserver.py`). This one is small and deterministic: a writer and a
-//! reader at the two ends of a loopback connection. The writer sends
-//! 4 MiB with one call of the `send` subroutine, which goes on sending
-//! and waiting for room, as many times as it takes, before it returns;
-//! the reader calls `recv_all`, a subroutine of its own that calls `recv`
-//! until the writer closes, and returns the count.
+//! `diff part7_os/src/bin/pyos7.rs part8_stack/src/bin/pyos8.rs` shows
+//! the call stack, the library functions, the example, and nothing else.
+//! `echoserver` and `sockwrap` import this step: the crate's library
+//! compiles this file as its module `pyos8`.
 //!
-//! Run it: `cargo run --bin pyos8`. Both tasks end, then the polling task
-//! (task 3).
+//! `pyos8.py` has no example (its note says: look at `echoserver.py`).
+//! This one is small: a writer sends 4 MiB through a loopback connection
+//! with one call of `send`, which sends and waits for room as often as it
+//! takes; the reader calls `recv_all`, a subroutine that calls `recv`
+//! until the writer closes.
+//!
+//! Run it: `cargo run --bin pyos8`. The writer sends, the reader receives
+//! 4194304 bytes, and the tasks end, the polling task (3) last.
 
 use clap::Parser;
+use corosensei::stack::DefaultStack;
+use corosensei::{Coroutine, CoroutineResult, Yielder};
 use part1_generators::Fail;
-use part8_stack::pyos8::{Scheduler, Subroutine, Sys, recv, send};
-use std::io;
-use std::net::{TcpListener, TcpStream};
+use part7_os::socket::Listener;
+use rustix::buffer::spare_capacity;
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use std::any::Any;
+use std::collections::{HashMap, VecDeque};
+use std::io::{self, Write};
+use std::marker::PhantomData;
+use std::net::{SocketAddr, TcpStream};
+use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::rc::Rc;
+use std::time::Duration;
 
-/// The example of step 8: a subroutine that sends 4 MiB, and one that
-/// calls another until the end.
+// ------------------------------------------------------------
+//                       === Tasks ===
+// ------------------------------------------------------------
+
+// ANCHOR: types
+/// A task's number (Python: `tid`).
+pub type TaskId = u32;
+
+/// What a task yields: `None` for a plain yield, or a system call
+/// (Python: `yield` or `yield GetTid()`).
+pub type Trap = Option<SysCall>;
+
+/// What a task is sent when it runs: the answer to its last system call,
+/// if any (Python: `sendval`).
+pub type SendVal = Option<Box<dyn Any>>;
+
+/// A system call as the scheduler receives it: something to carry out
+/// for the calling task, which returns the task's answer. A coroutine
+/// yields values of one type, so the call's own type is erased here, and
+/// [`Sys::call`] gives the answer its type back.
+pub type SysCall = Box<dyn FnOnce(TaskId, &mut Scheduler) -> Box<dyn Any>>;
+
+// ANCHOR: target
+/// One coroutine of a task: its body, or a subroutine it has called
+/// (Python: a generator object). What it returns goes to its caller.
+pub type Target = Coroutine<SendVal, Yielded, SendVal>;
+
+/// What a task's coroutines yield: a trap into the scheduler, or a
+/// subroutine to call (Python: `yield` a generator object).
+pub enum Yielded {
+    /// A plain yield or a system call, for the scheduler.
+    Trap(Trap),
+    /// A subroutine's body, to run until it returns, for the trampoline.
+    Call(Body),
+}
+
+/// A subroutine's body, not running yet: the trampoline gives it a
+/// coroutine of its own when it is called.
+pub type Body = Box<dyn FnOnce(&Sys) -> SendVal>;
+// ANCHOR_END: target
+// ANCHOR_END: types
+
+// ANCHOR: sys
+/// A task's way out, and all that its body holds: it can yield, and
+/// cannot reach whoever runs it.
+pub struct Sys<'a> {
+    yielder: &'a Yielder<SendVal, Yielded>,
+}
+
+impl Sys<'_> {
+    /// Suspends the task until it runs again (Python: a bare `yield`).
+    pub fn yield_(&self) {
+        self.yielder.suspend(Yielded::Trap(None));
+    }
+
+    // ANCHOR: call
+    /// Makes a system call, or calls a subroutine, and returns its
+    /// answer (Python: `answer = yield call`). A system call traps into
+    /// the scheduler; a subroutine runs until it returns.
+    pub fn call<C: Call>(&self, call: C) -> C::Output {
+        let answer = self.yielder.suspend(call.yielded());
+        // The scheduler sent back what `handle` returned, or the
+        // trampoline what the subroutine returned.
+        *answer
+            .and_then(|a| a.downcast().ok())
+            .expect("the call's Output")
+    }
+    // ANCHOR_END: call
+}
+// ANCHOR_END: sys
+
+/// What running a finished task raises (Python: `StopIteration`).
+#[derive(Debug)]
+pub struct StopIteration;
+
+// ANCHOR: task
+/// A task: an id and a coroutine (Python: `class Task`).
+///
+/// Python numbers tasks with a class attribute; here whoever makes a task
+/// numbers it (from step 2 on, the scheduler).
+pub struct Task {
+    /// The task's id.
+    pub tid: TaskId,
+    /// The coroutine running now: the task's body, or the innermost
+    /// subroutine it has called.
+    target: Target,
+    /// What the next `run` sends in.
+    sendval: SendVal,
+    /// The callers of `target`, the body first (Python: the call stack).
+    stack: Vec<Target>,
+    /// The stacks of subroutines that have returned, for the next calls.
+    spare: Vec<DefaultStack>,
+}
+
+impl Task {
+    /// A task that runs `target` (Python: `Task(foo())`). Nothing runs
+    /// until the first [`Task::run`].
+    pub fn new(tid: TaskId, target: impl FnOnce(&Sys) + 'static) -> Task {
+        // The value that starts the body is not seen (Python's first
+        // `send(None)`).
+        let target = Coroutine::new(move |yielder, _: SendVal| {
+            target(&Sys { yielder });
+            None // the body's caller is the scheduler: it gets nothing
+        });
+        Task {
+            tid,
+            target,
+            sendval: None,
+            stack: Vec::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    // ANCHOR: run
+    /// Runs a task until it hits the next yield statement: what it
+    /// yielded, or [`StopIteration`] once its body has finished. (Unlike
+    /// a generator, a finished coroutine must not be run again: it would
+    /// panic. No scheduler here does that.)
+    ///
+    /// This is the trampoline: a subroutine that a coroutine yields is
+    /// pushed on the call stack, and runs; a subroutine that returns is
+    /// popped, and its result is sent to its caller.
+    pub fn run(&mut self) -> Result<Trap, StopIteration> {
+        loop {
+            match self.target.resume(self.sendval.take()) {
+                CoroutineResult::Yield(Yielded::Trap(trap)) => return Ok(trap),
+                CoroutineResult::Yield(Yielded::Call(body)) => {
+                    // A new stack is a memory map, dear to make; a stack a
+                    // returned call left is reused.
+                    let stack = self.spare.pop().unwrap_or_default();
+                    let sub = Coroutine::with_stack(stack, |yielder, _| {
+                        body(&Sys { yielder })
+                    });
+                    self.stack.push(std::mem::replace(&mut self.target, sub));
+                }
+                // Python: a subroutine's result is the first plain value
+                // it yields (a 2009 generator could not return one).
+                CoroutineResult::Return(result) => {
+                    let Some(caller) = self.stack.pop() else {
+                        return Err(StopIteration); // the body has ended
+                    };
+                    self.sendval = result;
+                    let sub = std::mem::replace(&mut self.target, caller);
+                    self.spare.push(sub.into_stack());
+                }
+            }
+        }
+    }
+    // ANCHOR_END: run
+}
+// ANCHOR_END: task
+
+// ------------------------------------------------------------
+//                      === Scheduler ===
+// ------------------------------------------------------------
+
+// ANCHOR: scheduler
+// ANCHOR: fields
+/// Runs tasks in turn (Python: `class Scheduler`).
+///
+/// Python's queue and task map both hold the task objects. A Rust value
+/// has one owner: the map owns the tasks, and the queue holds their ids.
+#[derive(Default)]
+pub struct Scheduler {
+    /// The tasks ready to run, in turn.
+    ready: VecDeque<TaskId>,
+    /// Every task, by id.
+    taskmap: HashMap<TaskId, Task>,
+    /// The last id given out (Python: the class attribute `Task.taskid`).
+    taskid: TaskId,
+    /// Tasks waiting for other tasks to exit, by the id they wait for.
+    exit_waiting: HashMap<TaskId, Vec<TaskId>>,
+    /// Tasks waiting to read, and to write, by descriptor.
+    read_waiting: Waiting,
+    write_waiting: Waiting,
+}
+
+/// Tasks waiting for I/O, by descriptor (Python: `{fd: task}`). The map
+/// also holds what the descriptor belongs to, which keeps it open while
+/// it is watched.
+pub type Waiting = HashMap<RawFd, (TaskId, Rc<dyn AsFd>)>;
+// ANCHOR_END: fields
+
+impl Scheduler {
+    /// Makes a task that runs `target`, schedules it, and returns its id.
+    /// (Python's name; a scheduler itself is made with `default()`.)
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new(&mut self, target: impl FnOnce(&Sys) + 'static) -> TaskId {
+        self.taskid += 1;
+        let newtask = Task::new(self.taskid, target);
+        self.taskmap.insert(newtask.tid, newtask);
+        self.schedule(self.taskid);
+        self.taskid
+    }
+
+    // ANCHOR: exit
+    /// Ends a task: says so, and forgets it (which drops its coroutine).
+    pub fn exit(&mut self, tid: TaskId) {
+        println!("Task {tid} terminated");
+        self.taskmap.remove(&tid);
+        // A task killed while it waits for I/O waits no more.
+        self.read_waiting.retain(|_, (task, _)| *task != tid);
+        self.write_waiting.retain(|_, (task, _)| *task != tid);
+        // Notify other tasks waiting for exit
+        for task in self.exit_waiting.remove(&tid).unwrap_or_default() {
+            self.schedule(task);
+        }
+    }
+    // ANCHOR_END: exit
+
+    // ANCHOR: waitforexit
+    /// Parks `task` until task `waittid` exits; false (and `task` is not
+    /// parked) if there is no such task.
+    pub fn waitforexit(&mut self, task: TaskId, waittid: TaskId) -> bool {
+        if self.taskmap.contains_key(&waittid) {
+            self.exit_waiting.entry(waittid).or_default().push(task);
+            return true;
+        }
+        false
+    }
+    // ANCHOR_END: waitforexit
+
+    // ANCHOR: iowaiting
+    // I/O waiting
+    /// Parks `task` until `f` can be read.
+    pub fn waitforread(&mut self, task: TaskId, f: Rc<dyn AsFd>) {
+        self.read_waiting.insert(f.as_fd().as_raw_fd(), (task, f));
+    }
+
+    /// Parks `task` until `f` can be written.
+    pub fn waitforwrite(&mut self, task: TaskId, f: Rc<dyn AsFd>) {
+        self.write_waiting.insert(f.as_fd().as_raw_fd(), (task, f));
+    }
+
+    /// Schedules the tasks whose descriptors are ready, after waiting for
+    /// one at most `timeout` (`None`: as long as it takes).
+    pub fn iopoll(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        if !self.read_waiting.is_empty() || !self.write_waiting.is_empty() {
+            let (r, w) =
+                select(&self.read_waiting, &self.write_waiting, timeout)?;
+            for fd in r {
+                let (task, _) = self.read_waiting.remove(&fd).expect("fd");
+                self.schedule(task);
+            }
+            for fd in w {
+                let (task, _) = self.write_waiting.remove(&fd).expect("fd");
+                self.schedule(task);
+            }
+        }
+        Ok(())
+    }
+    // ANCHOR_END: iowaiting
+
+    /// Puts a task at the end of the ready queue.
+    pub fn schedule(&mut self, task: TaskId) {
+        self.ready.push_back(task);
+    }
+
+    // ANCHOR: mainloop
+    /// Runs the ready tasks in turn, until none is ready.
+    pub fn mainloop(&mut self) {
+        self.new(iotask);
+        // Python: `while self.taskmap:` then `self.ready.get()`, which
+        // would wait forever on an empty queue; this loop ends then.
+        while let Some(tid) = self.ready.pop_front() {
+            let Some(task) = self.taskmap.get_mut(&tid) else {
+                continue; // killed while it waited for its turn
+            };
+            match task.run() {
+                Ok(Some(syscall)) => {
+                    // Python: `result.handle()`. The answer waits in the
+                    // task until it runs again.
+                    let answer = syscall(tid, self);
+                    if let Some(task) = self.taskmap.get_mut(&tid) {
+                        task.sendval = Some(answer); // unless it killed itself
+                    }
+                }
+                Ok(None) => self.schedule(tid),
+                Err(StopIteration) => self.exit(tid),
+            }
+        }
+    }
+    // ANCHOR_END: mainloop
+}
+// ANCHOR_END: scheduler
+
+// ANCHOR: select
+/// Python's `select.select(rlist, wlist, [], timeout)`: the descriptors
+/// of each map that are ready, after waiting for one at most `timeout`.
+/// It calls `poll(2)`, through `rustix`: safe, and like `select` it is
+/// told every descriptor at each call. (The `polling` crate would keep
+/// them registered between calls, but its `add` is `unsafe` in 3.x.)
+fn select(
+    rlist: &Waiting,
+    wlist: &Waiting,
+    timeout: Option<Duration>,
+) -> io::Result<(Vec<RawFd>, Vec<RawFd>)> {
+    let wanted = (rlist.values().map(|(_, f)| (f, PollFlags::IN)))
+        .chain(wlist.values().map(|(_, f)| (f, PollFlags::OUT)));
+    let mut fds: Vec<PollFd> =
+        wanted.map(|(f, flags)| PollFd::new(f, flags)).collect();
+    let timeout = timeout.map(|t| Timespec::try_from(t).expect("in range"));
+    // A signal (EINTR) only ends the wait early: nothing is ready then.
+    if let Err(e) = poll(&mut fds, timeout.as_ref())
+        && e != rustix::io::Errno::INTR
+    {
+        return Err(e.into());
+    }
+    // Ready, or closed, or in error: the next call will not block.
+    let ready = |fds: &[PollFd]| -> Vec<RawFd> {
+        let fds = fds.iter().filter(|fd| !fd.revents().is_empty());
+        fds.map(|fd| fd.as_fd().as_raw_fd()).collect()
+    };
+    let (r, w) = fds.split_at(rlist.len());
+    Ok((ready(r), ready(w)))
+}
+// ANCHOR_END: select
+
+// ANCHOR: iotask
+/// The I/O-polling task (Python: the method `Scheduler.iotask`). It is
+/// an ordinary task: it reaches the scheduler through a system call of
+/// its own, [`IoPoll`], until there is nothing left to wait for.
+fn iotask(sys: &Sys) {
+    while sys.call(IoPoll) {}
+}
+
+/// The iotask's system call: polls for I/O, waiting only if no other task
+/// is ready. Answers false when no task is ready and none waits for I/O
+/// (Python's iotask goes round forever then, and so does its program).
+struct IoPoll;
+
+impl SystemCall for IoPoll {
+    type Output = bool;
+
+    fn handle(self, task: TaskId, sched: &mut Scheduler) -> bool {
+        let waiting = sched.read_waiting.len() + sched.write_waiting.len();
+        let go_on = !sched.ready.is_empty() || waiting > 0;
+        // Python: `if self.ready.empty(): self.iopoll(None)`
+        //         `else: self.iopoll(0)`
+        let timeout = (!sched.ready.is_empty()).then_some(Duration::ZERO);
+        let polled = sched.iopoll(timeout);
+        if let Err(e) = &polled {
+            eprintln!("iotask: cannot poll: {e}");
+        }
+        sched.schedule(task); // after the tasks it woke
+        go_on && polled.is_ok()
+    }
+}
+// ANCHOR_END: iotask
+
+// ------------------------------------------------------------
+//                   === System Calls ===
+// ------------------------------------------------------------
+
+// ANCHOR: call_trait
+/// What a task can call with [`Sys::call`]: a system call or a
+/// subroutine. Python tells them apart once they are yielded
+/// (`isinstance`); here their types do.
+pub trait Call {
+    /// What the calling task gets back.
+    type Output: 'static;
+
+    /// What the task yields to make the call.
+    fn yielded(self) -> Yielded;
+}
+
+impl<C: SystemCall> Call for C {
+    type Output = C::Output;
+
+    fn yielded(self) -> Yielded {
+        let syscall: SysCall =
+            Box::new(move |task, sched| Box::new(self.handle(task, sched)));
+        Yielded::Trap(Some(syscall))
+    }
+}
+
+impl<T: 'static> Call for Subroutine<T> {
+    type Output = T;
+
+    fn yielded(self) -> Yielded {
+        Yielded::Call(self.body)
+    }
+}
+// ANCHOR_END: call_trait
+
+// ANCHOR: subroutine
+/// A subroutine: a coroutine that returns a `T` to the task that calls
+/// it (Python: a generator object, yielded by a task). Making one runs
+/// nothing; `sys.call(subroutine)` runs it. It runs on a stack of its
+/// own, later: it owns what it uses, and cannot borrow from its caller.
+pub struct Subroutine<T> {
+    body: Body,
+    result: PhantomData<fn() -> T>,
+}
+
+impl<T: 'static> Subroutine<T> {
+    /// A subroutine that will run `body`, with a `Sys` of its own for
+    /// system calls and further subroutines.
+    pub fn new(body: impl FnOnce(&Sys) -> T + 'static) -> Subroutine<T> {
+        let body: Body = Box::new(move |sys: &Sys| {
+            let result: Box<dyn Any> = Box::new(body(sys));
+            Some(result)
+        });
+        Subroutine {
+            body,
+            result: PhantomData,
+        }
+    }
+}
+// ANCHOR_END: subroutine
+
+// ANCHOR: systemcall
+/// A system call (Python: a subclass of `SystemCall`).
+pub trait SystemCall: 'static {
+    /// What the calling task gets back.
+    type Output: 'static;
+
+    /// Carries out the call for `task` (Python: `handle()`): decides when
+    /// the task runs again, and returns its answer (Python:
+    /// `self.task.sendval = ...`).
+    fn handle(self, task: TaskId, sched: &mut Scheduler) -> Self::Output;
+}
+// ANCHOR_END: systemcall
+
+// ANCHOR: gettid
+/// Return a task's ID number (Python: `class GetTid`).
+pub struct GetTid;
+
+impl SystemCall for GetTid {
+    type Output = TaskId;
+
+    fn handle(self, task: TaskId, sched: &mut Scheduler) -> TaskId {
+        sched.schedule(task);
+        task
+    }
+}
+// ANCHOR_END: gettid
+
+// ANCHOR: newtask
+/// Create a new task running `target`; answers its id (Python: `class
+/// NewTask`, made as `NewTask(foo())`).
+pub struct NewTask<F>(pub F);
+
+impl<F: FnOnce(&Sys) + 'static> SystemCall for NewTask<F> {
+    type Output = TaskId;
+
+    fn handle(self, task: TaskId, sched: &mut Scheduler) -> TaskId {
+        let tid = sched.new(self.0);
+        sched.schedule(task);
+        tid
+    }
+}
+// ANCHOR_END: newtask
+
+// ANCHOR: killtask
+/// Kill a task; answers whether there was one (Python: `class KillTask`).
+pub struct KillTask(pub TaskId);
+
+impl SystemCall for KillTask {
+    type Output = bool;
+
+    fn handle(self, task: TaskId, sched: &mut Scheduler) -> bool {
+        // Python closes the generator, and the scheduler finds it ended
+        // the next time it runs it. Here `exit` drops the task at once,
+        // and dropping a suspended coroutine unwinds its stack: the
+        // killed task's destructors (its clean-up) run now.
+        let found = sched.taskmap.contains_key(&self.0);
+        if found {
+            sched.exit(self.0);
+        }
+        sched.schedule(task);
+        found
+    }
+}
+// ANCHOR_END: killtask
+
+// ANCHOR: waittask
+/// Wait for a task to exit; answers whether it had to wait (Python:
+/// `class WaitTask`).
+pub struct WaitTask(pub TaskId);
+
+impl SystemCall for WaitTask {
+    type Output = bool;
+
+    fn handle(self, task: TaskId, sched: &mut Scheduler) -> bool {
+        let result = sched.waitforexit(task, self.0);
+        // If waiting for a non-existent task,
+        // return immediately without waiting
+        if !result {
+            sched.schedule(task);
+        }
+        result
+    }
+}
+// ANCHOR_END: waittask
+
+// ANCHOR: readwait
+/// Wait for reading: parks the task until `f` can be read without
+/// blocking (Python: `class ReadWait`, made as `ReadWait(f)`).
+pub struct ReadWait(pub Rc<dyn AsFd>);
+
+impl SystemCall for ReadWait {
+    type Output = ();
+
+    fn handle(self, task: TaskId, sched: &mut Scheduler) {
+        sched.waitforread(task, self.0);
+    }
+}
+// ANCHOR_END: readwait
+
+/// Wait for writing: parks the task until `f` can be written without
+/// blocking (Python: `class WriteWait`).
+pub struct WriteWait(pub Rc<dyn AsFd>);
+
+impl SystemCall for WriteWait {
+    type Output = ();
+
+    fn handle(self, task: TaskId, sched: &mut Scheduler) {
+        sched.waitforwrite(task, self.0);
+    }
+}
+
+// ------------------------------------------------------------
+//                      === Library Functions ===
+// ------------------------------------------------------------
+
+// ANCHOR: library
+// Python: `Accept`, `Send`, `Recv` (Rust names its functions in lower
+// case). Each owns a handle on the socket: it runs later, on its own.
+
+/// Waits for a connection and accepts it (Python: `Accept(sock)`).
+pub fn accept(
+    sock: &Rc<Listener>,
+) -> Subroutine<io::Result<(TcpStream, SocketAddr)>> {
+    let sock = sock.clone();
+    Subroutine::new(move |sys: &Sys| {
+        sys.call(ReadWait(sock.clone()));
+        let (client, addr) = sock.accept()?;
+        // Python's sockets block: a `send` longer than the room the
+        // socket has would wait, and every task with it.
+        client.set_nonblocking(true)?;
+        Ok((client, addr))
+    })
+}
+
+/// Sends all of `buffer`, in as many pieces as the socket takes (Python:
+/// `Send(sock, buffer)`).
+pub fn send(
+    sock: &Rc<TcpStream>,
+    buffer: Vec<u8>,
+) -> Subroutine<io::Result<()>> {
+    let sock = sock.clone();
+    Subroutine::new(move |sys: &Sys| {
+        let mut buffer = &buffer[..];
+        while !buffer.is_empty() {
+            sys.call(WriteWait(sock.clone()));
+            let len = (&*sock).write(buffer)?;
+            buffer = &buffer[len..];
+        }
+        Ok(())
+    })
+}
+
+// ANCHOR: recv
+/// Waits for data and returns up to `maxbytes` of it; empty once the
+/// peer has closed (Python: `Recv(sock, maxbytes)`).
+pub fn recv(
+    sock: &Rc<TcpStream>,
+    maxbytes: usize,
+) -> Subroutine<io::Result<Vec<u8>>> {
+    let sock = sock.clone();
+    Subroutine::new(move |sys: &Sys| {
+        sys.call(ReadWait(sock.clone()));
+        // Python's `sock.recv(maxbytes)` allocates `maxbytes` and reads
+        // into it without clearing it first: so does this.
+        let mut data = Vec::with_capacity(maxbytes);
+        rustix::io::read(&*sock, spare_capacity(&mut data))?;
+        Ok(data)
+    })
+}
+// ANCHOR_END: recv
+// ANCHOR_END: library
+
+// ------------------------------------------------------------
+//                      === Example ===
+// ------------------------------------------------------------
+
+/// Step 8's example: a subroutine that sends 4 MiB, and one that calls
+/// another until the end.
 #[derive(Parser)]
 #[command(name = "pyos8")]
 struct Args {}
@@ -50,16 +649,16 @@ fn recv_all(sock: &Rc<TcpStream>) -> Subroutine<io::Result<usize>> {
     })
 }
 
-fn reader(sys: &Sys, sock: Rc<TcpStream>) -> io::Result<()> {
+fn reader(sys: &Sys, sock: TcpStream) -> io::Result<()> {
     println!("reader: receiving until the writer closes");
-    let total = sys.call(recv_all(&sock))?;
+    let total = sys.call(recv_all(&Rc::new(sock)))?;
     println!("reader: received {total} bytes");
     Ok(())
 }
 
-fn writer(sys: &Sys, sock: Rc<TcpStream>) -> io::Result<()> {
+fn writer(sys: &Sys, sock: TcpStream) -> io::Result<()> {
     println!("writer: sending {BYTES} bytes");
-    sys.call(send(&sock, vec![b'x'; BYTES]))?;
+    sys.call(send(&Rc::new(sock), vec![b'x'; BYTES]))?;
     println!("writer: sent them all; closing");
     Ok(())
 }
@@ -68,26 +667,15 @@ fn writer(sys: &Sys, sock: Rc<TcpStream>) -> io::Result<()> {
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     Args::parse();
-    let (a, b) = loopback_pair()?;
-    let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| report(reader(sys, Rc::new(a))));
-    sched.new(move |sys: &Sys| report(writer(sys, Rc::new(b))));
-    sched.mainloop();
-    Ok(())
-}
-
-/// Two ends of a loopback TCP connection, non-blocking.
-fn loopback_pair() -> io::Result<(TcpStream, TcpStream)> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
+    // Two ends of a loopback connection.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let a = TcpStream::connect(listener.local_addr()?)?;
     let (b, _) = listener.accept()?;
     a.set_nonblocking(true)?;
     b.set_nonblocking(true)?;
-    Ok((a, b))
-}
-
-fn report(result: io::Result<()>) {
-    if let Err(e) = result {
-        eprintln!("pyos8: {e}");
-    }
+    let mut sched = Scheduler::default();
+    sched.new(move |sys: &Sys| reader(sys, a).expect("reading"));
+    sched.new(move |sys: &Sys| writer(sys, b).expect("writing"));
+    sched.mainloop();
+    Ok(())
 }

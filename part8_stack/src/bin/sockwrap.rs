@@ -3,74 +3,84 @@
 //! `Socket` wraps a socket so that its methods, `accept`, `recv`, `send`
 //! and `close`, are subroutines of step 8: a task calls them by yielding
 //! them, `sys.call(client.recv(65536))`, and code using the wrapper reads
-//! almost like code using plain sockets. (The wrapper:
-//! `part8_stack/src/sockwrap.rs`.)
+//! almost like code using plain sockets.
 //!
-//! `sockwrap.py` is a module with no example (`echoserver2.py` uses it).
-//! This one is small and deterministic: a server task and a client task,
-//! one message there and back over loopback, all through the wrapper.
+//! Where Rust departs: a listening socket and a connected one are two
+//! types, `Socket<Listener>` (it can only `accept`) and
+//! `Socket<TcpStream>` (it can only `recv`, `send` and `close`); and the
+//! methods call step 8's library subroutines (`from pyos8 import *`)
+//! rather than repeat their code.
 //!
-//! Run it: `cargo run --bin sockwrap`.
+//! `echoserver2` imports it: the crate's library compiles this file as
+//! its module `sockwrap`. `sockwrap.py` has no example, and `cargo run
+//! --bin sockwrap` only says to run `echoserver2`.
 
 use clap::Parser;
-use part1_generators::Fail;
-use part7_os::net::{self, Listener};
-use part8_stack::pyos8::{Scheduler, Sys};
-use part8_stack::sockwrap::Socket;
+use part7_os::socket::Listener;
+use part8_stack::pyos8::{self, Subroutine, Sys};
 use std::io;
 use std::net::{SocketAddr, TcpStream};
+use std::rc::Rc;
 
-/// The socket wrapper at work: one message, there and back.
+// ANCHOR: socket
+/// Coroutine wrapper around a socket object (Python: `class Socket`).
+pub struct Socket<S> {
+    sock: Rc<S>,
+}
+
+impl<S> Socket<S> {
+    /// Wraps `sock` (Python: `Socket(sock)`).
+    pub fn new(sock: S) -> Socket<S> {
+        Socket {
+            sock: Rc::new(sock),
+        }
+    }
+}
+
+impl Socket<Listener> {
+    /// Waits for a connection and accepts it: the client, wrapped.
+    pub fn accept(
+        &self,
+    ) -> Subroutine<io::Result<(Socket<TcpStream>, SocketAddr)>> {
+        let sock = self.sock.clone();
+        Subroutine::new(move |sys: &Sys| {
+            // A subroutine calling a subroutine: while `accept` waits, the
+            // task's call stack is three coroutines deep.
+            let (client, addr) = sys.call(pyos8::accept(&sock))?;
+            Ok((Socket::new(client), addr))
+        })
+    }
+}
+
+impl Socket<TcpStream> {
+    /// Sends all of `buffer`.
+    pub fn send(&self, buffer: Vec<u8>) -> Subroutine<io::Result<()>> {
+        pyos8::send(&self.sock, buffer)
+    }
+
+    /// Waits for data and returns up to `maxbytes` of it; empty once the
+    /// peer has closed.
+    pub fn recv(&self, maxbytes: usize) -> Subroutine<io::Result<Vec<u8>>> {
+        pyos8::recv(&self.sock, maxbytes)
+    }
+
+    /// Closes the socket (Python: `yield self.sock.close()`); a closed
+    /// socket cannot be used again, so it takes the wrapper.
+    pub fn close(self) -> Subroutine<()> {
+        Subroutine::new(move |_: &Sys| drop(self.sock))
+    }
+}
+// ANCHOR_END: socket
+
+/// `sockwrap.py` is a module with no example: run `echoserver2`.
 #[derive(Parser)]
 #[command(name = "sockwrap")]
 struct Args {}
 
-// ANCHOR: tasks
-fn server(sys: &Sys, sock: Socket<Listener>) -> io::Result<()> {
-    println!("server: accepting");
-    let (client, _addr) = sys.call(sock.accept())?;
-    let data = sys.call(client.recv(65536))?;
-    println!(
-        "server: got {:?}, sending it back",
-        String::from_utf8_lossy(&data)
-    );
-    sys.call(client.send(data))?;
-    println!("server: closing");
-    sys.call(client.close());
-    Ok(())
-}
-
-fn client(sys: &Sys, addr: SocketAddr) -> io::Result<()> {
-    // Connecting is not among the course's wrapped calls: on loopback,
-    // a blocking connect returns at once.
-    let stream = TcpStream::connect(addr)?;
-    stream.set_nonblocking(true)?;
-    let sock = Socket::new(stream);
-    println!("client: sending \"spam\"");
-    sys.call(sock.send(b"spam".to_vec()))?;
-    let back = sys.call(sock.recv(65536))?;
-    println!("client: got {:?} back", String::from_utf8_lossy(&back));
-    let end = sys.call(sock.recv(65536))?;
-    println!("client: got {} bytes: the server has closed", end.len());
-    Ok(())
-}
-// ANCHOR_END: tasks
-
-fn main() -> Result<(), Fail> {
+fn main() {
     part1_generators::exit_quietly_on_closed_pipe();
     Args::parse();
-    let listener = net::listen("127.0.0.1", 0, net::BACKLOG)?;
-    let addr = listener.local_addr()?;
-    let sock = Socket::new(Listener::new(listener)?);
-    let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| report(server(sys, sock)));
-    sched.new(move |sys: &Sys| report(client(sys, addr)));
-    sched.mainloop();
-    Ok(())
-}
-
-fn report(result: io::Result<()>) {
-    if let Err(e) = result {
-        eprintln!("sockwrap: {e}");
-    }
+    eprintln!(
+        "sockwrap: run echoserver2 (cargo run --bin echoserver2) to see it work"
+    );
 }
