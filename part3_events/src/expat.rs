@@ -145,22 +145,12 @@ impl Parser {
             Xml::CData(_) | Xml::GeneralRef(_) if outside => {
                 return Err(fail("text outside the root element"));
             }
-            Xml::Text(text) => match text.into_inner() {
-                Cow::Borrowed(text) => Piece::Text(text),
-                Cow::Owned(text) => {
-                    self.scratch = text;
-                    Piece::Text(&self.scratch)
-                }
-            },
+            Xml::Text(text) => {
+                Piece::Text(keep(text.into_inner(), &mut self.scratch))
+            }
             Xml::CData(text) => {
                 self.at += "<![CDATA[".len() as u64;
-                match text.into_inner() {
-                    Cow::Borrowed(text) => Piece::Text(text),
-                    Cow::Owned(text) => {
-                        self.scratch = text;
-                        Piece::Text(&self.scratch)
-                    }
-                }
+                Piece::Text(keep(text.into_inner(), &mut self.scratch))
             }
             Xml::GeneralRef(reference) => {
                 self.scratch = resolve(&reference).map_err(|m| fail(&m))?;
@@ -189,6 +179,17 @@ impl Parser {
     /// Where the piece last read starts in the file, in bytes.
     pub fn offset(&self) -> u64 {
         self.at
+    }
+}
+
+/// `text`, borrowed: from the parser's buffer, or kept in `scratch`.
+fn keep<'a>(text: Cow<'a, str>, scratch: &'a mut String) -> &'a str {
+    match text {
+        Cow::Borrowed(text) => text,
+        Cow::Owned(text) => {
+            *scratch = text;
+            scratch
+        }
     }
 }
 

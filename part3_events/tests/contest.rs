@@ -16,7 +16,7 @@ fn the_contest_runs_every_lesson_and_compares_their_output() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("cannot run xmlcontest");
-    let made = format!("xmlcontest-{}.xml", contest.id());
+    let made = format!("xmlcontest-{}", contest.id());
     let out = contest.wait_with_output().expect("cannot wait");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -36,7 +36,7 @@ fn the_contest_runs_every_lesson_and_compares_their_output() {
     if cfg!(debug_assertions) {
         assert!(stderr.contains("cargo run --release"), "{stderr}");
     }
-    // The file it made is gone.
+    // The folder it made (with the file) is gone.
     let made = std::env::temp_dir().join(made);
     assert!(!made.exists(), "{} is left", made.display());
 }

@@ -60,12 +60,11 @@ const LESSONS: [(&str, &str); 4] = [
     ("iterbus", "iterbus.py"),
 ];
 
-/// A file or folder of ours in the temporary folder, removed when done.
+/// Our folder in the temporary folder, removed when done.
 struct Temporary(PathBuf);
 
 impl Drop for Temporary {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
@@ -80,8 +79,6 @@ fn main() -> Result<(), Fail> {
              *** Run: cargo run --release --bin xmlcontest                ***\n"
         );
     }
-    let here = std::env::current_exe()?;
-    let bin = |name: &str| here.with_file_name(name);
     if let Some(file) = &args.file {
         parse(file)?; // checked before anything else
     }
@@ -91,87 +88,86 @@ fn main() -> Result<(), Fail> {
         if release {
             build.arg("--release");
         }
-        if !build.status()?.success() {
-            return Err(Fail::new("cargo could not build the lessons"));
+        run(&mut build)?;
+    }
+    let bin = std::env::current_exe()?;
+    let bin = |name: &str| bin.with_file_name(name);
+    let pid = std::process::id();
+    let temp =
+        Temporary(std::env::temp_dir().join(format!("xmlcontest-{pid}")));
+    std::fs::create_dir_all(temp.0.join("cxml"))?;
+    // The scripts read "allroutes.xml" in the folder they run in
+    // (cxml/test.py: "../allroutes.xml", unless it was pointed elsewhere).
+    let file = temp.0.join("allroutes.xml");
+    match &args.file {
+        Some(given) => {
+            std::os::unix::fs::symlink(std::path::absolute(given)?, &file)?
+        }
+        None => {
+            let mb = args.megabytes.to_string();
+            run(Command::new(bin("mkroutes"))
+                .args(["--megabytes", &mb, "-o"])
+                .arg(&file))?;
         }
     }
-    let made = Temporary(
-        std::env::temp_dir()
-            .join(format!("xmlcontest-{}.xml", std::process::id())),
-    );
-    let file = match &args.file {
-        Some(file) => file.clone(),
-        None => {
-            let mut mkroutes = Command::new(bin("mkroutes"));
-            mkroutes.arg("--megabytes").arg(args.megabytes.to_string());
-            run(mkroutes.arg("-o").arg(&made.0), "mkroutes")?;
-            made.0.clone()
-        }
-    };
     let megabytes = std::fs::metadata(&file)?.len() as f64 / 1e6;
-
     // The parser alone: no events, no stages (and a warm file cache).
     let (_, alone) = best(args.runs, || parse(&file).map(|()| Vec::new()))?;
-    let mut results = Vec::new();
-    for (lesson, script) in LESSONS {
-        let mut program = Command::new(bin(lesson));
-        program.arg(&file);
-        let (lines, time) = best(args.runs, || run(&mut program, lesson))?;
-        let python = match &args.python {
-            Some(dir) => python(&args, dir, script, &file)?,
-            None => None,
-        };
-        // iterbus prints the id first; the others, the route.
-        let same = |lines: Vec<u8>| match lesson {
-            "iterbus" => swap_first_fields(&lines),
-            _ => lines,
-        };
-        let python = python.map(|(lines, time)| (same(lines), time));
-        results.push((lesson, script, same(lines), time, python));
-    }
 
     let build = if release { "release" } else { "DEBUG" };
     println!(
-        "{megabytes:.1} MB, best of {} run(s), {build} build",
+        "{megabytes:.1} MB, best of {} run(s), {build} build\n",
         args.runs
     );
-    println!();
     println!(
         "{:<10} {:>8} {:>10} {:>8}  Python",
         "lesson", "seconds", "Python s", "faster"
     );
-    let expected = &results[0].2;
-    for (lesson, script, lines, time, python) in &results {
-        if lines != expected {
+    let (mut expected, mut times) = (None, Vec::new());
+    for (lesson, script) in LESSONS {
+        let program = || run(Command::new(bin(lesson)).arg(&file));
+        let (lines, time) = best(args.runs, program)?;
+        let lines = route_first(lesson, lines);
+        let expected = expected.get_or_insert_with(|| lines.clone());
+        if lines != *expected {
             return Err(Fail::new(format!(
                 "{lesson} printed other lines than buses"
             )));
         }
-        let seconds = time.as_secs_f64();
-        match python {
-            Some((out, t)) => {
-                let t = t.as_secs_f64();
-                let differs = if out == expected {
-                    ""
-                } else {
-                    " (PRINTED OTHER LINES)"
-                };
-                println!(
-                    "{lesson:<10} {seconds:>8.3} {t:>10.3} {:>7.1}x  {script}{differs}",
-                    t / seconds
-                );
-            }
-            None => println!("{lesson:<10} {seconds:>8.3}"),
+        times.push(time.as_secs_f64());
+        print!("{lesson:<10} {:>8.3}", time.as_secs_f64());
+        let python =
+            args.python.as_ref().map(std::path::absolute).transpose()?;
+        if let Some(dir) = python.filter(|dir| built(dir, script)) {
+            let cwd = temp.0.join(script).parent().map(Path::to_path_buf);
+            let mut python = Command::new(&args.python_exe);
+            python
+                .arg(dir.join(script))
+                .current_dir(cwd.unwrap_or_default());
+            let (out, t) = best(args.runs, || run(&mut python))?;
+            let same = route_first(lesson, out) == *expected;
+            let (t, other) =
+                (t.as_secs_f64(), if same { "" } else { " (OTHER LINES)" });
+            print!(
+                " {t:>10.3} {:>7.1}x  {script}{other}",
+                t / time.as_secs_f64()
+            );
         }
+        println!();
     }
-    let ratio = results[2].3.as_secs_f64() / results[3].3.as_secs_f64();
-    println!();
+    let count = expected
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
     println!(
-        "the parser alone, no events, no stages: {:.3} s",
+        "\nthe parser alone, no events, no stages: {:.3} s",
         alone.as_secs_f64()
     );
-    println!("cxmlparse takes {ratio:.2}x the time of iterbus");
-    let count = expected.iter().filter(|&&b| b == b'\n').count();
+    println!(
+        "cxmlparse takes {:.2}x the time of iterbus",
+        times[2] / times[3]
+    );
     println!("every program printed the same {count} lines");
     Ok(())
 }
@@ -198,69 +194,42 @@ fn best(
 }
 
 /// Runs a program to its end; returns what it printed, or why it failed.
-fn run(program: &mut Command, name: &str) -> Result<Vec<u8>, Fail> {
+fn run(program: &mut Command) -> Result<Vec<u8>, Fail> {
+    let name = program.get_program().to_string_lossy().into_owned();
     let out = program
         .stdin(Stdio::null())
         .stderr(Stdio::piped())
         .output()
         .map_err(|e| Fail::new(format!("cannot run {name}: {e}")))?;
-    if !out.status.success() {
-        let said = String::from_utf8_lossy(&out.stderr);
-        let said = said.lines().last().unwrap_or_default();
-        return Err(Fail::new(format!("{name} failed: {said}")));
+    let said = String::from_utf8_lossy(&out.stderr);
+    match out.status.success() {
+        true => Ok(out.stdout),
+        false => Err(Fail::new(format!("{name} failed: {}", said.trim()))),
     }
-    Ok(out.stdout)
 }
 
-/// Times the course's `script` (in `dir`) on `file`: what it printed and
-/// its best time, or nothing if it cannot run here.
-fn python(
-    args: &Args,
-    dir: &Path,
-    script: &str,
-    file: &Path,
-) -> Result<Option<(Vec<u8>, Duration)>, Fail> {
-    let dir = std::path::absolute(dir)?;
-    let has_extension = || {
-        std::fs::read_dir(dir.join("cxml")).is_ok_and(|entries| {
-            entries.flatten().any(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.starts_with("cxmlparse") && name.ends_with(".so")
-            })
-        })
+/// Whether the course's `script` can run from `dir`: the C extension's
+/// test needs the extension built.
+fn built(dir: &Path, script: &str) -> bool {
+    let extension = |e: &std::fs::DirEntry| {
+        e.file_name().to_string_lossy().ends_with(".so")
     };
-    if script.starts_with("cxml/") && !has_extension() {
-        return Ok(None); // the C extension is not built
-    }
-    // The scripts read "allroutes.xml" in their folder (cxml/test.py,
-    // "../allroutes.xml", unless it was pointed at another file).
-    let work = Temporary(
-        std::env::temp_dir()
-            .join(format!("xmlcontest-python-{}", std::process::id())),
-    );
-    std::fs::create_dir_all(work.0.join("cxml"))?;
-    std::os::unix::fs::symlink(
-        std::path::absolute(file)?,
-        work.0.join("allroutes.xml"),
-    )?;
-    let cwd = if script.starts_with("cxml/") {
-        work.0.join("cxml")
-    } else {
-        work.0.clone()
-    };
-    let mut program = Command::new(&args.python_exe);
-    program.arg(dir.join(script)).current_dir(cwd);
-    best(args.runs, || run(&mut program, script)).map(Some)
+    !script.starts_with("cxml/")
+        || std::fs::read_dir(dir.join("cxml"))
+            .is_ok_and(|entries| entries.flatten().any(|e| extension(&e)))
 }
 
-/// iterbus's lines with their first two fields swapped.
-fn swap_first_fields(lines: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for line in String::from_utf8_lossy(lines).lines() {
-        let fields: Vec<&str> = line.splitn(3, ',').collect();
-        if let [a, b, rest] = fields[..] {
-            out.extend_from_slice(format!("{b},{a},{rest}\n").as_bytes());
+/// The lines of `lesson`, route first (iterbus prints the id first).
+fn route_first(lesson: &str, lines: Vec<u8>) -> Vec<u8> {
+    if lesson != "iterbus" {
+        return lines;
+    }
+    let mut out = String::new();
+    for line in String::from_utf8_lossy(&lines).lines() {
+        if let Some((id, rest)) = line.split_once(',') {
+            let (route, rest) = rest.split_once(',').unwrap_or((rest, ""));
+            out.push_str(&format!("{route},{id},{rest}\n"));
         }
     }
-    out
+    out.into_bytes()
 }

@@ -18,8 +18,8 @@
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
 use clap::Parser;
 use part1_generators::{Fail, Shared, Target, data_path};
@@ -136,59 +136,56 @@ fn time_variants(args: &Args, file: &Path) -> Result<(), Fail> {
     // The file is checked before anything is timed.
     let mut parser = expat::Parser::open(file)?;
     while !matches!(parser.read()?, Piece::Eof) {}
-    let mut rows = Vec::new();
-    for (variant, boundary) in VARIANTS {
-        let mut times = Vec::new();
-        let mut lines = Vec::new();
-        for _ in 0..args.runs {
-            let start = Instant::now();
-            let out = Command::new(std::env::current_exe()?)
-                .args(["--variant", variant])
-                .arg(file)
-                .stderr(Stdio::inherit())
-                .output()?;
-            times.push(start.elapsed());
-            if !out.status.success() {
-                return Err(Fail::new(format!("{variant} failed")));
-            }
-            lines = out.stdout;
-        }
-        times.sort();
-        rows.push((variant, boundary, times, lines));
-    }
     let megabytes = std::fs::metadata(file)?.len() as f64 / 1e6;
     let build = if cfg!(debug_assertions) {
         "DEBUG"
     } else {
         "release"
     };
+    let runs = args.runs;
     println!(
-        "{megabytes:.1} MB, best and median of {} run(s), {build} build",
-        args.runs
+        "{megabytes:.1} MB, best and median of {runs} run(s), {build} build\n"
     );
-    println!();
-    println!(
-        "{:<10} {:<10} {:>8} {:>8} {:>8}",
-        "lesson", "boundary", "best s", "median", "vs none"
-    );
-    let none = rows[0].2[0].as_secs_f64();
-    for (variant, boundary, times, lines) in &rows {
-        if *lines != rows[0].3 {
-            return Err(Fail::new(format!(
-                "{variant} printed other lines than buses"
-            )));
+    println!("lesson     boundary     best s   median  vs none");
+    let (mut first, mut none) = (None, 0.0);
+    for (variant, boundary) in VARIANTS {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let start = Instant::now();
+            let out = Command::new(std::env::current_exe()?)
+                .args(["--variant", variant])
+                .arg(file)
+                .output()?;
+            times.push(start.elapsed().as_secs_f64());
+            let said = String::from_utf8_lossy(&out.stderr);
+            if !out.status.success() {
+                return Err(Fail::new(format!(
+                    "{variant} failed: {}",
+                    said.trim()
+                )));
+            }
+            if *first.get_or_insert_with(|| out.stdout.clone()) != out.stdout {
+                return Err(Fail::new(format!(
+                    "{variant} printed other lines than buses"
+                )));
+            }
         }
-        let seconds = |t: Duration| t.as_secs_f64();
-        let (best, median) =
-            (seconds(times[0]), seconds(times[times.len() / 2]));
+        times.sort_by(f64::total_cmp);
+        let (best, median) = (times[0], times[times.len() / 2]);
+        if none == 0.0 {
+            none = best;
+        }
+        let vs = best / none;
         println!(
-            "{variant:<10} {boundary:<10} {best:>8.3} {median:>8.3} {:>7.2}x",
-            best / none
+            "{variant:<10} {boundary:<10} {best:>8.3} {median:>8.3} {vs:>7.2}x"
         );
     }
-    let count = rows[0].3.iter().filter(|&&b| b == b'\n').count();
-    println!();
-    println!("every variant printed the same {count} lines");
+    let count = first
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    println!("\nevery variant printed the same {count} lines");
     Ok(())
 }
 

@@ -37,22 +37,23 @@ pub fn buses_to_dicts(
     Consumer::new(move |inbox| {
         while let Some(event) = inbox.recv() {
             // Look for the start of a <bus> element
-            if !matches!(&event, Event::Start(name, _) if name == "bus") {
-                continue;
-            }
-            let mut busdict = Bus::new();
-            let mut fragments = Vec::new();
-            // Capture text of inner elements in a dict
-            while let Some(event) = inbox.recv() {
-                match event {
-                    Event::Start(..) => fragments.clear(),
-                    Event::Text(text) => fragments.push(text),
-                    Event::End(name) if name != "bus" => {
-                        busdict.insert(name, join(&mut fragments));
-                    }
-                    Event::End(_) => {
-                        target.send(busdict)?;
-                        break;
+            if let Event::Start(name, _) = &event
+                && name == "bus"
+            {
+                let mut busdict = Bus::new();
+                let mut fragments = Vec::new();
+                // Capture text of inner elements in a dict
+                while let Some(event) = inbox.recv() {
+                    match event {
+                        Event::Start(..) => fragments.clear(),
+                        Event::Text(text) => fragments.push(text),
+                        Event::End(name) if name != "bus" => {
+                            busdict.insert(name, join(&mut fragments));
+                        }
+                        Event::End(_) => {
+                            target.send(busdict)?;
+                            break;
+                        }
                     }
                 }
             }
