@@ -72,6 +72,9 @@ pub fn recvfrom<T: DeserializeOwned>(
             }
             Err(e) => return Err(RecvError::Unreadable(e)),
         }
+        if line.trim().is_empty() {
+            continue;
+        }
         let item = serde_json::from_str(&line).map_err(|e| json(number, &e))?;
         target.send(item).map_err(|e| at(describe(&e)))?;
     }

@@ -56,7 +56,8 @@ where
             }
             target.close()
         };
-        let worker = thread::spawn(run_target);
+        // Python: Thread(target=run_target).start()
+        let worker = thread::Builder::new().spawn(run_target)?;
         while let Some(item) = inbox.recv() {
             if messages.send(item).is_err() {
                 break; // the worker has stopped: it says why below
