@@ -17,7 +17,7 @@ use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
 use socket2::{Domain, Socket, Type};
 use std::cell::Cell;
 use std::fs::File;
-use std::io;
+use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::os::fd::{AsFd, BorrowedFd};
 
@@ -45,16 +45,13 @@ impl ServerArgs {
     /// for `--port 0`). An error is one line that names the address.
     pub fn listen(&self, name: &str) -> io::Result<Listener> {
         raise_fd_limit();
-        let addrs = (self.host.as_str(), self.port).to_socket_addrs();
-        let first = |mut addrs: std::vec::IntoIter<SocketAddr>| {
-            addrs.next().ok_or(io::Error::from(io::ErrorKind::NotFound))
-        };
-        let addr = addrs.and_then(first).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("cannot resolve host {:?}: {e}", self.host),
-            )
-        })?;
+        let resolve = format!("cannot resolve host {:?}", self.host);
+        let addr = (self.host.as_str(), self.port)
+            .to_socket_addrs()
+            .and_then(|mut addrs| {
+                addrs.next().ok_or(ErrorKind::NotFound.into())
+            })
+            .map_err(context(resolve))?;
         let bind = || -> io::Result<TcpListener> {
             let sock =
                 Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
@@ -63,14 +60,18 @@ impl ServerArgs {
             sock.listen(BACKLOG)?; // std's `TcpListener::bind` picks its own
             Ok(sock.into())
         };
-        let sock = bind().map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}"))
-        })?;
+        let sock =
+            bind().map_err(context(format!("cannot listen on {addr}")))?;
         eprintln!("{name}: listening on {}", sock.local_addr()?);
         let reserve = Cell::new(File::open("/dev/null").ok());
         Ok(Listener { sock, reserve })
     }
     // ANCHOR_END: listen
+}
+
+/// Puts `what` before an error's message.
+fn context(what: String) -> impl FnOnce(io::Error) -> io::Error {
+    move |e| io::Error::new(e.kind(), format!("{what}: {e}"))
 }
 
 /// Raises the soft limit on open files to the hard limit, as `ulimit -n`
