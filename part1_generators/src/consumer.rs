@@ -125,14 +125,6 @@ pub struct Inbox<'y, T> {
 }
 
 impl<T> Inbox<'_, T> {
-    #[inline(always)]
-    fn next_signal(&self) -> Signal<T> {
-        match self.first.take() {
-            Some(signal) => signal,
-            None => self.yielder.suspend(()),
-        }
-    }
-
     /// Waits for the next value (Python: `line = (yield)`).
     ///
     /// Returns `None` when the coroutine is closed, so
@@ -142,18 +134,21 @@ impl<T> Inbox<'_, T> {
     /// catch it.
     #[inline(always)]
     pub fn recv(&self) -> Option<T> {
-        match self.next_signal() {
-            Signal::Value(value) => Some(value),
-            Signal::Close => None,
-            // No panic message is printed: resume_unwind skips the hook.
-            Signal::Throw(e) => panic::resume_unwind(Box::new(Uncaught(e))),
-        }
+        // No panic message is printed: resume_unwind skips the hook.
+        self.recv_catching()
+            .unwrap_or_else(|e| panic::resume_unwind(Box::new(Uncaught(e))))
     }
 
     /// Like [`Inbox::recv`], but a thrown error comes back as `Err`, for the
     /// body to handle (Python: `try: line = (yield) except E: ...`).
+    #[inline(always)]
     pub fn recv_catching(&self) -> Result<Option<T>, Exception> {
-        match self.next_signal() {
+        // The value that started the body comes first.
+        let signal = match self.first.take() {
+            Some(signal) => signal,
+            None => self.yielder.suspend(()),
+        };
+        match signal {
             Signal::Value(value) => Ok(Some(value)),
             Signal::Close => Ok(None),
             Signal::Throw(e) => Err(e),

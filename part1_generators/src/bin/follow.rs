@@ -79,9 +79,8 @@ struct Args {
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
-    let path = Args::parse()
-        .file
-        .unwrap_or_else(|| data_path("access-log"));
+    let Args { file } = Args::parse();
+    let path = file.unwrap_or_else(|| data_path("access-log"));
     // ANCHOR: main
     let logfile = open_log(&path)?;
     for line in follow(logfile, &path) {

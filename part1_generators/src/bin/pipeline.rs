@@ -40,9 +40,8 @@ struct Args {
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
-    let path = Args::parse()
-        .file
-        .unwrap_or_else(|| data_path("access-log"));
+    let Args { file } = Args::parse();
+    let path = file.unwrap_or_else(|| data_path("access-log"));
     // ANCHOR: main
     // Set up a processing pipe : tail -f | grep python
     let logfile = open_log(&path)?;

@@ -128,10 +128,7 @@ fn main() -> Result<(), Fail> {
     println!("object: {:.6}", object.as_secs_f64());
     // ANCHOR_END: main
     let ns = |d: Duration| d.as_secs_f64() * 1e9 / f64::from(number);
-    println!(
-        "per send: coroutine {:.1} ns, object {:.1} ns",
-        ns(coroutine),
-        ns(object)
-    );
+    let (c, o) = (ns(coroutine), ns(object));
+    println!("per send: coroutine {c:.1} ns, object {o:.1} ns");
     Ok(())
 }

@@ -28,19 +28,13 @@ fn follow(
     mut target: impl Target<String>,
 ) -> Result<(), Exception> {
     let mut thefile = BufReader::new(thefile);
-    // Go to the end of the file
-    let mut pos = thefile.seek(SeekFrom::End(0))?;
+    thefile.seek(SeekFrom::End(0))?; // Go to the end of the file
     let mut line = Vec::new();
     loop {
-        pos += thefile.read_until(b'\n', &mut line)? as u64;
+        thefile.read_until(b'\n', &mut line)?;
         if !line.ends_with(b"\n") {
             // Nothing new, or half a line (kept): sleep briefly.
             std::thread::sleep(Duration::from_millis(100));
-            if thefile.get_ref().metadata()?.len() < pos {
-                // Truncated: start again from the top.
-                pos = thefile.seek(SeekFrom::Start(0))?;
-                line.clear();
-            }
             continue;
         }
         target.send(String::from_utf8_lossy(&line).into_owned())?;
@@ -90,9 +84,8 @@ struct Args {
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
-    let path = Args::parse()
-        .file
-        .unwrap_or_else(|| data_path("access-log"));
+    let Args { file } = Args::parse();
+    let path = file.unwrap_or_else(|| data_path("access-log"));
     // ANCHOR: main
     let f = open_log(&path)?;
     follow(f, grep("python", printer()))?;
