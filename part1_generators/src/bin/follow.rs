@@ -47,6 +47,7 @@ pub fn follow(thefile: File, path: &Path) -> Generator<String> {
         };
         let mut line = Vec::new();
         loop {
+            // A read error ends the lines (Python would raise it).
             let Ok(n) = thefile.read_until(b'\n', &mut line) else {
                 return;
             };
