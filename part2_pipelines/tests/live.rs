@@ -14,11 +14,28 @@ use common::{Running, Scratch, deadline, write_log};
 
 const PATTERNS: [&str; 3] = ["python", "ply", "swig"];
 
-/// Log lines as logsim writes them: every fourth request of its table,
-/// from one address, and two requests that match two patterns each.
+/// Log lines as logsim writes them, from one address: requests for
+/// python, ply and swig pages and others, and two requests that match two
+/// patterns each.
 fn log_lines() -> Vec<String> {
-    let docs = include_str!("../../data/logsim-docs.txt");
-    let mut docs: Vec<&str> = docs.lines().step_by(4).collect();
+    let pages = [
+        "python/index.html",
+        "ply/ply.html",
+        "swig/Doc/index.html",
+        "index.html",
+        "python/gen.pdf",
+        "papers/",
+        "ply/ply-2.5.tar.gz",
+        "swig/download.html",
+        "training.html",
+        "favicon.ico",
+    ];
+    let requests: Vec<String> = (0..60)
+        .map(|i| {
+            format!(r#""GET /{} HTTP/1.1" 200 {}"#, pages[i % 10], 100 + i)
+        })
+        .collect();
+    let mut docs: Vec<&str> = requests.iter().map(String::as_str).collect();
     docs.insert(10, r#""GET /swig/python/wrapping.html HTTP/1.1" 200 4312"#);
     docs.insert(20, r#""GET /ply/python/yacc.py HTTP/1.0" 304 -"#);
     let date = "[25/Nov/2026:21:00:45 -0600]";

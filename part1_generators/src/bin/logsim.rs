@@ -3,10 +3,16 @@
 //! The data source of the live lessons (follow, pipeline, cofollow,
 //! copipe, cobroadcast, cobroadcast2). Like the original it empties
 //! `access-log`, then forever: sleeps a random 0 to 1 s, picks a client
-//! address and a request at random from the original's two tables (1,353
-//! addresses and 921 requests of a real server's log, kept in
-//! `data/logsim-ips.txt` and `data/logsim-docs.txt`), and appends one line
+//! address and a request at random from two tables, and appends one line
 //! stamped with the current time, at once.
+//!
+//! The original's tables are 1,353 addresses and 921 requests from the
+//! log of a real web server; the workbook does not copy them. Its own
+//! tables below have the same shape (addresses from the ranges reserved
+//! for documentation, requests for python, ply and swig pages), and
+//! `--tables PATH/TO/logsim.py` reads the original's `ips` and `docs` from
+//! your copy of the course's download, so that both programs choose from
+//! the same lines.
 //!
 //! Run it in one terminal: `cargo run --bin logsim`. It writes
 //! `data/access-log` until you stop it with Ctrl-C (it says so on start).
@@ -27,9 +33,39 @@ use part1_generators::{Fail, data_path};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-// Python: ips = [...] and docs = [...], one entry a line here.
-const IPS: &str = include_str!("../../../data/logsim-ips.txt");
-const DOCS: &str = include_str!("../../../data/logsim-docs.txt");
+// Python: ips = [...] and docs = [...] (the workbook's own entries).
+const IPS: [&str; 12] = [
+    "192.0.2.17",
+    "192.0.2.64",
+    "192.0.2.130",
+    "192.0.2.201",
+    "198.51.100.5",
+    "198.51.100.42",
+    "198.51.100.77",
+    "198.51.100.250",
+    "203.0.113.9",
+    "203.0.113.88",
+    "203.0.113.144",
+    "203.0.113.233",
+];
+const DOCS: [&str; 16] = [
+    r#""GET /python/generators.html HTTP/1.1" 200 4312"#,
+    r#""GET /python/coroutines/index.html HTTP/1.1" 200 9127"#,
+    r#""GET /python/tutorial/slides.pdf HTTP/1.0" 206 81920"#,
+    r#""GET /ply/index.html HTTP/1.1" 200 6718"#,
+    r#""GET /ply/ply-2.5.tar.gz HTTP/1.0" 304 -"#,
+    r#""GET /ply/example/calc.py HTTP/1.1" 200 2410"#,
+    r#""GET /swig/index.html HTTP/1.1" 200 5336"#,
+    r#""GET /swig/Doc/Python.html HTTP/1.1" 200 48211"#,
+    r#""GET /swig/download.html HTTP/1.0" 404 -"#,
+    r#""GET /index.html HTTP/1.1" 200 3052"#,
+    r#""GET /training.html HTTP/1.0" 200 6154"#,
+    r#""GET /favicon.ico HTTP/1.1" 404 -"#,
+    r#""GET /robots.txt HTTP/1.0" 200 68"#,
+    r#""GET /papers/threads.pdf HTTP/1.1" 200 102400"#,
+    r#""GET /cgi-bin/wiki.pl?RecentChanges HTTP/1.1" 200 1876"#,
+    r#""POST /cgi-bin/wiki.pl HTTP/1.1" 302 -"#,
+];
 
 /// Appends simulated web-server requests to a log file, like a live server.
 #[derive(Parser)]
@@ -47,6 +83,25 @@ struct Args {
     /// Seed of the random choices, to repeat a run [default: random]
     #[arg(long)]
     seed: Option<u64>,
+    /// Choose from the tables of the course's logsim.py at this path
+    #[arg(long, value_name = "LOGSIM_PY")]
+    tables: Option<PathBuf>,
+}
+
+/// The quoted strings of the list `name = [...]` in a Python file: how
+/// `--tables` reads the original's `ips` and `docs`.
+fn python_list(source: &str, name: &str) -> Vec<String> {
+    let start = format!("{name} = [");
+    let Some(at) = source.find(&start) else {
+        return Vec::new();
+    };
+    let body = &source[at + start.len()..];
+    let body = &body[..body.find("\n]").unwrap_or(body.len())];
+    body.lines()
+        .map(|l| l.trim().trim_end_matches(','))
+        .filter(|l| l.len() >= 2 && (l.starts_with('"') || l.starts_with('\'')))
+        .map(|l| l[1..l.len() - 1].replace("\\'", "'"))
+        .collect()
 }
 
 fn seconds(text: &str) -> Result<f64, String> {
@@ -91,8 +146,26 @@ fn date(when: SystemTime) -> String {
 fn main() -> Result<(), Fail> {
     let args = Args::parse();
     let path = args.output.unwrap_or_else(|| data_path("access-log"));
-    let ips: Vec<&str> = IPS.lines().collect();
-    let docs: Vec<&str> = DOCS.lines().collect();
+    let (ips, docs): (Vec<String>, Vec<String>) = match &args.tables {
+        None => (
+            IPS.map(String::from).to_vec(),
+            DOCS.map(String::from).to_vec(),
+        ),
+        Some(py) => {
+            let source = std::fs::read_to_string(py).map_err(|e| {
+                Fail::new(format!("cannot read {}: {e}", py.display()))
+            })?;
+            let tables =
+                (python_list(&source, "ips"), python_list(&source, "docs"));
+            if tables.0.is_empty() || tables.1.is_empty() {
+                return Err(Fail::new(format!(
+                    "{} has no `ips = [...]` and `docs = [...]` lists (is it logsim.py?)",
+                    py.display()
+                )));
+            }
+            tables
+        }
+    };
     let cannot = |e: std::io::Error| {
         Fail::new(format!("cannot write {}: {e}", path.display()))
     };
@@ -134,9 +207,19 @@ mod tests {
     }
 
     #[test]
-    fn the_tables_are_the_originals() {
-        assert_eq!(IPS.lines().count(), 1353);
-        assert_eq!(DOCS.lines().count(), 921);
-        assert!(DOCS.lines().all(|d| d.starts_with('"')));
+    fn the_tables_match_the_grep_lessons() {
+        for word in ["python", "ply", "swig"] {
+            assert!(DOCS.iter().any(|d| d.contains(word)), "{word}");
+        }
+        assert!(DOCS.iter().any(|d| !d.contains("python")));
+    }
+
+    #[test]
+    fn python_lists_are_read_from_a_script() {
+        let source = "x = 1\nips = [\n    \"10.0.0.1\",\n    \"10.0.0.2\",\n]\n\
+                      docs = [\n    '\"GET / HTTP/1.0\" 200 5',\n]\nf = open()\n";
+        assert_eq!(python_list(source, "ips"), ["10.0.0.1", "10.0.0.2"]);
+        assert_eq!(python_list(source, "docs"), [r#""GET / HTTP/1.0" 200 5"#]);
+        assert!(python_list(source, "other").is_empty());
     }
 }
