@@ -121,7 +121,10 @@ impl Parser {
                     )));
                 }
                 self.rooted = true;
-                let attrs = attributes(&start).map_err(|m| fail(&m))?;
+                let attrs = match start.attributes_raw() {
+                    "" => Vec::new(), // the usual case, made cheap
+                    _ => attributes(&start).map_err(|m| fail(&m))?,
+                };
                 let from = self.names.len();
                 self.names.push_str(name);
                 self.ends.push(self.names.len());
@@ -235,9 +238,6 @@ fn resolve(reference: &BytesRef<'_>) -> Result<String, String> {
 /// The attributes of a start tag, with references replaced.
 fn attributes(start: &BytesStart<'_>) -> Result<Vec<(String, String)>, String> {
     let mut attrs = Vec::new();
-    if start.attributes_raw().is_empty() {
-        return Ok(attrs); // the usual case, made cheap
-    }
     for attr in start.attributes() {
         let attr = attr.map_err(|e| e.to_string())?;
         let value = attr
