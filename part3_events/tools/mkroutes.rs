@@ -244,22 +244,15 @@ fn write_routes(mut out: impl Write, args: &Args) -> io::Result<(u64, u64)> {
 
 fn main() -> Result<(), Fail> {
     let args = Args::parse();
-    match &args.output {
-        None => {
-            part1_generators::exit_quietly_on_closed_pipe();
-            write_routes(BufWriter::new(io::stdout().lock()), &args)?;
-        }
-        Some(path) => {
-            let cannot =
-                |e: io::Error| format!("cannot write {}: {e}", path.display());
-            let file = File::create(path).map_err(cannot)?;
-            let (buses, bytes) =
-                write_routes(BufWriter::new(file), &args).map_err(cannot)?;
-            eprintln!(
-                "wrote {buses} buses, {bytes} bytes, to {}",
-                path.display()
-            );
-        }
-    }
+    let Some(path) = &args.output else {
+        part1_generators::exit_quietly_on_closed_pipe();
+        write_routes(BufWriter::new(io::stdout().lock()), &args)?;
+        return Ok(());
+    };
+    let cannot = |e: io::Error| format!("cannot write {}: {e}", path.display());
+    let file = File::create(path).map_err(cannot)?;
+    let (buses, bytes) =
+        write_routes(BufWriter::new(file), &args).map_err(cannot)?;
+    eprintln!("wrote {buses} buses, {bytes} bytes, to {}", path.display());
     Ok(())
 }

@@ -209,14 +209,11 @@ fn run(program: &mut Command) -> Result<Vec<u8>, Fail> {
 }
 
 /// Whether the course's `script` can run from `dir`: the C extension's
-/// test needs the extension built.
+/// test needs the extension built (a `.so` file beside it).
 fn built(dir: &Path, script: &str) -> bool {
-    let extension = |e: &std::fs::DirEntry| {
-        e.file_name().to_string_lossy().ends_with(".so")
-    };
-    !script.starts_with("cxml/")
-        || std::fs::read_dir(dir.join("cxml"))
-            .is_ok_and(|entries| entries.flatten().any(|e| extension(&e)))
+    let mut files = std::fs::read_dir(dir.join("cxml")).into_iter().flatten();
+    let so = |e: std::fs::DirEntry| e.path().extension() == Some("so".as_ref());
+    !script.starts_with("cxml/") || files.any(|e| e.is_ok_and(so))
 }
 
 /// The lines of `lesson`, route first (iterbus prints the id first).
