@@ -17,7 +17,7 @@
 //! Run it with `cargo run --release --bin echocontest` (a few seconds per
 //! server, after the build); `--only NAME` runs the named rows only.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -295,9 +295,9 @@ fn thousands(n: u64) -> String {
 /// The table, as Markdown.
 fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| server               | load             | seconds | messages/s \
+        "| server               | load              | seconds | messages/s \
          | peak memory | note |\n\
-         |----------------------|------------------|--------:|-----------:\
+         |----------------------|-------------------|--------:|-----------:\
          |------------:|------|\n",
     );
     for row in rows {
@@ -309,7 +309,7 @@ fn table(rows: &[Row]) -> String {
             .peak_kib
             .map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
         out += &format!(
-            "| {:<20} | {:<16} | {seconds:>7} | {rate:>10} | {peak:>11} | {} |\n",
+            "| {:<20} | {:<17} | {seconds:>7} | {rate:>10} | {peak:>11} | {} |\n",
             row.name, row.load, row.note
         );
     }
@@ -344,6 +344,11 @@ fn svg(rows: &[Row], caption: &str) -> String {
         let colour = if row.python { "#e15759" } else { "#4e79a7" };
         let value = match row.figures {
             Some(_) => thousands(rate.round() as u64),
+            // A Python original that cannot run says what it needs.
+            None if row.note.starts_with("needs") => {
+                let needs = row.note.split(':').next().unwrap_or_default();
+                format!("not run: {needs}")
+            }
             None => "failed".into(),
         };
         out += &format!(
@@ -370,10 +375,16 @@ fn machine() -> String {
     }
 }
 
+/// The workspace's folder (this crate's parent).
+fn workspace() -> &'static Path {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate_dir.parent().unwrap_or(crate_dir)
+}
+
 /// Builds the binaries in release mode next to this program's target
 /// folder, and returns the folder that holds them.
 fn build(bins: &[&str]) -> Result<PathBuf, Fail> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = workspace();
     let exe = std::env::current_exe()?;
     let target = exe.parent().and_then(Path::parent);
     let target = target.map_or(root.join("target"), Path::to_path_buf);
@@ -483,13 +494,21 @@ fn main() -> Result<(), Fail> {
             if runs.iter().any(|r| r.figures.is_none()) {
                 continue; // a server that failed once is out
             }
-            println!("Round {round}: {} ...", contestant.name);
+            print!("Round {round}: {} ... ", contestant.name);
+            std::io::stdout().flush()?;
             let load = if contestant.python {
                 &python_load
             } else {
                 &load
             };
-            runs.push(race(contestant, &runblaster, load));
+            let row = race(contestant, &runblaster, load);
+            match row.figures {
+                Some((_, r)) => {
+                    println!("{} messages/s", thousands(r.round() as u64))
+                }
+                None => println!("failed"),
+            }
+            runs.push(row);
         }
     }
     // Each server's median run, or its failed one.
@@ -506,10 +525,9 @@ fn main() -> Result<(), Fail> {
     println!();
     print!("{}", table(&rows));
 
-    let chart = args.svg.unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../slides/src/part9/contest.svg")
-    });
+    let chart = args
+        .svg
+        .unwrap_or_else(|| workspace().join("slides/src/part9/contest.svg"));
     std::fs::write(&chart, svg(&rows, &caption))
         .map_err(|e| format!("cannot write {}: {e}", chart.display()))?;
     println!("\nChart written to {}", chart.display());
