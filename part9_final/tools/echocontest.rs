@@ -81,11 +81,9 @@ const SERVERS: &[(&str, &str, &[&str])] = &[
 // ANCHOR_END: servers
 
 /// The Python originals that join with `--python-dir`.
+#[rustfmt::skip]
 const PYTHON_SERVERS: &[&str] = &[
-    "echothread.py",
-    "echogood2.py",
-    "echoserver.py",
-    "echoserver2.py",
+    "echothread.py", "echogood2.py", "echoserver.py", "echoserver2.py",
     "twistedecho.py",
 ];
 
