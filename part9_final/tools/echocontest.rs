@@ -418,6 +418,11 @@ fn main() -> Result<(), Fail> {
     if let Some(dir) = args.python_dir.as_ref().filter(|d| !d.is_dir()) {
         return Err(Fail::new(format!("no folder {}", dir.display())));
     }
+    let python = args.only.iter().find(|n| n.ends_with(".py"));
+    if let (Some(script), None) = (python, &args.python_dir) {
+        let why = format!("{script} runs with --python-dir DIR (its folder)");
+        return Err(Fail::new(why));
+    }
 
     if cfg!(debug_assertions) {
         println!(
