@@ -10,7 +10,7 @@
 //! per second as SVG, by default where the slides include it.
 //!
 //! The default load, 3 blasters x 300 connections x 50,000 messages, is
-//! half the course's; `--full` runs its 100,000. With `--python-dir DIR`
+//! half the course's (`-n 100000` is all of it). With `--python-dir DIR`
 //! (a folder holding the Python originals) their servers join, under a
 //! tenth of the load. A server that falls 10 s behind fails its row.
 //!
@@ -32,22 +32,16 @@ use part1_generators::Fail;
 struct Args {
     /// Blaster processes per server
     #[arg(short, long, default_value_t = 3,
-          value_parser = clap::value_parser!(u32).range(1..=64))]
-    blasters: u32,
+          value_parser = clap::value_parser!(u64).range(1..=64))]
+    blasters: u64,
     /// Connections per blaster
-    #[arg(short, long, default_value_t = 300,
-          value_parser = clap::value_parser!(u32).range(1..=20_000))]
-    connections: u32,
-    /// Messages per blaster [default: 50000, or 100000 with --full]
-    #[arg(short = 'n', long, conflicts_with = "full",
-          value_parser = clap::value_parser!(u64).range(1..))]
-    messages: Option<u64>,
-    /// The course's full load: 100,000 messages per blaster
-    #[arg(long)]
-    full: bool,
+    #[arg(short, long, default_value_t = 300)]
+    connections: u64,
+    /// Messages per blaster (the course's: 100000)
+    #[arg(short = 'n', long, default_value_t = 50_000)]
+    messages: u64,
     /// Runs per server; the table shows the median run
-    #[arg(long, default_value_t = 1,
-          value_parser = clap::value_parser!(u32).range(1..=99))]
+    #[arg(long, default_value_t = 1)]
     repeat: u32,
     /// Run only the rows with this name (repeatable)
     #[arg(long, value_name = "NAME")]
@@ -64,9 +58,10 @@ struct Args {
 }
 
 // ANCHOR: servers
-/// Every echo server of the workbook: name in the table, binary, and
-/// arguments. Each is started with `--port 0` besides, and must say
-/// `NAME: listening on ADDRESS` on stderr once it listens.
+/// Every echo server: name in the table, program, and arguments. Each is
+/// started with `--port 0` besides, and must say `NAME: listening on
+/// ADDRESS` on stderr once it listens. The Python originals (`.py`) join
+/// with `--python-dir`, run in that folder by `PY`.
 #[rustfmt::skip]
 const SERVERS: &[(&str, &str, &[&str])] = &[
     ("echogood2",            "echogood2",    &[]),
@@ -77,74 +72,41 @@ const SERVERS: &[(&str, &str, &[&str])] = &[
     ("echothread",           "echothread",   &[]),
     ("tokio current-thread", "echotokio",    &["--flavor", "current-thread"]),
     ("tokio multi-thread",   "echotokio",    &["--flavor", "multi-thread"]),
+    ("echothread.py",        "python3",      &["-c", PY, "echothread.py"]),
+    ("echogood2.py",         "python3",      &["-c", PY, "echogood2.py"]),
+    ("echoserver.py",        "python3",      &["-c", PY, "echoserver.py"]),
+    ("echoserver2.py",       "python3",      &["-c", PY, "echoserver2.py"]),
+    ("twistedecho.py",       "python3",      &["-c", PY, "twistedecho.py"]),
 ];
 // ANCHOR_END: servers
 
-/// The Python originals that join with `--python-dir`.
-#[rustfmt::skip]
-const PYTHON_SERVERS: &[&str] = &[
-    "echothread.py", "echogood2.py", "echoserver.py", "echoserver2.py",
-    "twistedecho.py",
-];
-
-/// Runs a Python original unchanged, except that its socket on port
-/// 45000 binds a free port of 127.0.0.1 instead, and says where once it
-/// listens, as the workbook's servers do. Run in the scripts' folder, so
-/// that `from pyos8 import *` finds its module.
-const PYTHON_WRAPPER: &str = "\
-import socket, sys
-script = sys.argv[1]
-bind, listen = socket.socket.bind, socket.socket.listen
-def loopback_bind(self, address):
-    if isinstance(address, tuple) and address[1] == 45000:
-        address = ('127.0.0.1', 0)
-    return bind(self, address)
-def announcing_listen(self, *backlog):
-    listen(self, *backlog)
-    host, port = self.getsockname()[:2]
-    print(f'{script}: listening on {host}:{port}', file=sys.stderr, flush=True)
-socket.socket.bind, socket.socket.listen = loopback_bind, announcing_listen
-sys.argv = [script]
-code = compile(open(script).read(), script, 'exec')
-exec(code, {'__name__': '__main__', '__file__': script})
-";
-
-/// A server in the race: its name, whether it is a Python original, and
-/// the command that starts it.
-struct Contestant {
-    name: String,
-    python: bool,
-    command: Command,
-}
-
-/// One line of the table.
-struct Row {
-    name: String,
-    python: bool,
-    load: String,
-    /// Seconds and messages per second, if the load ran to its end.
-    figures: Option<(f64, f64)>,
-    peak_kib: Option<u64>,
-    note: String,
-}
+/// Runs a Python original unchanged, except that its socket on port 45000
+/// binds a free port of 127.0.0.1 instead and says where once it listens.
+const PY: &str = "import socket, sys
+S, script = socket.socket, sys.argv[1]
+bind, listen = S.bind, S.listen
+S.bind = lambda s, a: bind(s, ('127.0.0.1', 0) if a[1:] == (45000,) else a)
+def announce(s, *backlog):
+    listen(s, *backlog)
+    port = s.getsockname()[1]
+    print(f'{script}: listening on 127.0.0.1:{port}', file=sys.stderr)
+S.listen = announce
+exec(compile(open(script).read(), script, 'exec'), {'__name__': '__main__'})";
 
 /// A server process, killed and reaped however the race leaves it; its
-/// stderr lines arrive on `stderr`.
-struct Server {
-    child: Child,
-    stderr: Receiver<String>,
-}
+/// stderr's lines arrive on `.1`, the last one is kept in `.2`.
+struct Server(Child, Receiver<String>, String);
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
 impl Server {
-    /// Starts `command` and waits (10 s at most) for its
-    /// `NAME: listening on ADDRESS` line; returns the address.
+    /// Starts `command` and waits for its `NAME: listening on ADDRESS`
+    /// line (10 s at most); returns the address.
     fn start(command: &mut Command) -> Result<(Server, String), String> {
         let program = command.get_program().to_string_lossy().into_owned();
         let mut child = command
@@ -153,133 +115,89 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start {program}: {e}"))?;
-        let pipe = child.stderr.take().expect("stderr is piped");
-        let (tx, stderr) = mpsc::channel();
+        let pipe = BufReader::new(child.stderr.take().expect("piped"));
+        let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
+            pipe.lines()
+                .map_while(Result::ok)
+                .try_for_each(|l| tx.send(l))
         });
-        let mut server = Server { child, stderr };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut last = String::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match server.stderr.recv_timeout(left) {
-                Ok(line) => match line.split_once(": listening on ") {
-                    Some((_, addr)) => return Ok((server, addr.into())),
-                    None => last = line,
-                },
-                Err(RecvTimeoutError::Timeout) => {
-                    return Err("the server did not listen within 10 s".into());
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    let status =
-                        server.child.wait().map_err(|e| e.to_string())?;
-                    return Err(why_it_exited(&status.to_string(), &last));
-                }
+        let mut server = Server(child, lines, String::new());
+        while let Ok(line) = server.1.recv_timeout(Duration::from_secs(10)) {
+            match line.split_once(": listening on ") {
+                Some((_, addr)) => return Ok((server, addr.into())),
+                None => server.2 = line,
             }
         }
+        let silent = || "the server did not listen within 10 s".into();
+        Err(server.exited().unwrap_or_else(silent))
     }
 
-    /// Why the server exited, if it has: its status and last line.
+    /// Why the server exited, if its stderr ends within a second: a
+    /// missing Python module and the command that installs it, or its
+    /// status and last line.
     fn exited(&mut self) -> Option<String> {
-        let status = self.child.try_wait().ok()??;
-        let mut last = String::new();
-        // What it wrote before it exited, to the end of the pipe.
-        while let Ok(line) = self.stderr.recv_timeout(Duration::from_secs(1)) {
-            last = line;
+        let end = Instant::now() + Duration::from_secs(1);
+        loop {
+            let left = end.saturating_duration_since(Instant::now());
+            match self.1.recv_timeout(left) {
+                Ok(line) => self.2 = line,
+                Err(RecvTimeoutError::Timeout) => return None,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
         }
-        Some(why_it_exited(&status.to_string(), &last))
-    }
-
-    /// Peak resident memory in KiB (`VmHWM` of `/proc/PID/status`).
-    fn peak_kib(&self) -> Option<u64> {
-        let path = format!("/proc/{}/status", self.child.id());
-        let status = std::fs::read_to_string(path).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-        line.split_whitespace().nth(1)?.parse().ok()
-    }
-}
-
-/// A server that exited: its status and last line, and for a missing
-/// Python module the one command that supplies it.
-fn why_it_exited(status: &str, last: &str) -> String {
-    let module = last.split("No module named '").nth(1);
-    match module.and_then(|m| m.split('\'').next()) {
-        Some(m) => {
-            format!("needs the Python module {m}: `python3 -m pip install {m}`")
-        }
-        None => format!("the server exited ({status}) {last}")
-            .trim_end()
-            .into(),
+        let (status, last) = (self.0.wait().ok()?, &self.2);
+        let module = last.split("No module named '").nth(1);
+        Some(match module.and_then(|m| m.split('\'').next()) {
+            Some(m) => format!("needs the Python module {m}: `{PIP} {m}`"),
+            None => format!("the server exited ({status}) {last}")
+                .trim_end()
+                .into(),
+        })
     }
 }
 
-/// The load: blasters, connections and messages of each.
-struct Load {
-    blasters: u32,
-    connections: u32,
-    messages: u64,
-}
-
-impl std::fmt::Display for Load {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let messages = thousands(self.messages);
-        write!(f, "{} x {} x {messages}", self.blasters, self.connections)
-    }
-}
+const PIP: &str = "python3 -m pip install";
 
 // ANCHOR: race
 /// One server's turn: start it, run `runblaster` against it, read its
 /// peak memory, stop it (when `server` is dropped, whatever happened).
-fn race(contestant: &mut Contestant, runblaster: &Path, load: &Load) -> Row {
-    let mut row = Row {
-        name: contestant.name.clone(),
-        python: contestant.python,
-        load: load.to_string(),
-        figures: None,
-        peak_kib: None,
-        note: String::new(),
-    };
-    let (mut server, addr) = match Server::start(&mut contestant.command) {
+/// Returns the blasters' seconds (or why there are none) and the peak.
+fn race(server: &mut Command, runblaster: &Path, load: [u64; 3]) -> Run {
+    let (mut server, addr) = match Server::start(server) {
         Ok(started) => started,
-        Err(note) => return Row { note, ..row },
+        Err(why) => return (Err(why), None),
     };
-    let output = Command::new(runblaster)
-        .args(["--blasters", &load.blasters.to_string(), "--server", &addr])
-        .args(["--connections", &load.connections.to_string()])
-        .args(["--messages", &load.messages.to_string()])
+    let [b, c, n] = load.map(|n| n.to_string());
+    let out = Command::new(runblaster)
+        .args(["-b", &b, "-c", &c, "-n", &n, "--server", &addr])
         .stdin(Stdio::null())
         .output();
-    row.peak_kib = server.peak_kib();
-    let output = match output {
-        Ok(output) => output,
-        Err(e) => {
-            let note = format!("cannot run {}: {e}", runblaster.display());
-            return Row { note, ..row };
-        }
+    // The server's peak resident memory, in KiB.
+    let status = format!("/proc/{}/status", server.0.id());
+    let status = std::fs::read_to_string(status).unwrap_or_default();
+    let peak = status.lines().find_map(|l| l.strip_prefix("VmHWM:"));
+    let peak =
+        peak.and_then(|kb| kb.trim_end_matches("kB").trim().parse().ok());
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => return (Err(format!("cannot run runblaster: {e}")), peak),
     };
     // runblaster's last line: the seconds the blasters took.
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let seconds = stdout.lines().last().and_then(|l| l.parse::<f64>().ok());
-    if let (true, Some(s)) = (output.status.success(), seconds) {
-        let messages = load.blasters as f64 * load.messages as f64;
-        row.figures = Some((s, messages / s));
-    } else if let Some(died) = server.exited() {
-        row.note = died;
-    } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let seconds = stdout.lines().last().and_then(|l| l.parse().ok());
+    let seconds = seconds.filter(|_| out.status.success()).ok_or_else(|| {
+        let stderr = String::from_utf8_lossy(&out.stderr);
         let why = stderr.trim().trim_start_matches("Error: ");
-        row.note = why.replace('\n', " ");
-    }
-    row
+        server.exited().unwrap_or_else(|| why.replace('\n', " "))
+    });
+    (seconds, peak)
 }
 // ANCHOR_END: race
 
-/// `12345678` as `12,345,678`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
+/// `12345678` as `12,345,678` (rounded).
+fn thousands(n: f64) -> String {
+    let digits = format!("{n:.0}");
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -290,258 +208,171 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// The table, as Markdown.
-fn table(rows: &[Row]) -> String {
-    let mut out = String::from(
-        "| server               | load              | seconds | messages/s \
-         | peak memory | note |\n\
-         |----------------------|-------------------|--------:|-----------:\
-         |------------:|------|\n",
-    );
-    for row in rows {
-        let (seconds, rate) = match row.figures {
-            Some((s, r)) => (format!("{s:.2}"), thousands(r.round() as u64)),
-            None => ("n/a".into(), "n/a".into()),
-        };
-        let peak = row
-            .peak_kib
-            .map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
-        out += &format!(
-            "| {:<20} | {:<17} | {seconds:>7} | {rate:>10} | {peak:>11} | {} |\n",
-            row.name, row.load, row.note
-        );
-    }
-    out
-}
-
-/// Escapes text for XML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// A horizontal bar chart of messages per second, one bar per row.
-fn svg(rows: &[Row], caption: &str) -> String {
-    let height = 80 + rows.len() * 34;
-    let best = rows.iter().filter_map(|r| r.figures).map(|f| f.1);
-    let best = best.fold(1.0, f64::max);
-    let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"780\" \
-         height=\"{height}\" font-family=\"sans-serif\" font-size=\"14\">\n\
-         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-         <text x=\"10\" y=\"24\" font-size=\"17\" font-weight=\"bold\">Echo \
-         servers: messages per second (longer is better)</text>\n\
-         <text x=\"10\" y=\"46\" font-size=\"12\" fill=\"#555\">{}</text>\n",
-        escape(caption)
-    );
-    for (i, row) in rows.iter().enumerate() {
-        let y = 64 + i * 34;
-        let rate = row.figures.map_or(0.0, |f| f.1);
-        let length = (rate / best * 440.0).max(1.0);
-        let colour = if row.python { "#e15759" } else { "#4e79a7" };
-        let value = match row.figures {
-            Some(_) => thousands(rate.round() as u64),
-            // A Python original that cannot run says what it needs.
-            None if row.note.starts_with("needs") => {
-                let needs = row.note.split(':').next().unwrap_or_default();
-                format!("not run: {needs}")
-            }
-            None => "failed".into(),
-        };
-        out += &format!(
-            "<text x=\"182\" y=\"{}\" text-anchor=\"end\">{}</text>\n\
-             <rect x=\"190\" y=\"{y}\" width=\"{length:.1}\" height=\"24\" \
-             fill=\"{colour}\"/>\n<text x=\"{:.1}\" y=\"{}\">{value}</text>\n",
-            y + 17,
-            escape(&row.name),
-            196.0 + length,
-            y + 17,
-        );
-    }
-    out + "</svg>\n"
-}
-
-/// This machine in a few words: cores and processor.
-fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = info.lines().find(|l| l.starts_with("model name"));
-    match model.and_then(|l| l.split_once(':')) {
-        Some((_, model)) => format!("{cores} cores, {}", model.trim()),
-        None => format!("{cores} cores"),
-    }
-}
-
-/// The workspace's folder (this crate's parent).
-fn workspace() -> &'static Path {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    crate_dir.parent().unwrap_or(crate_dir)
-}
-
-/// Builds the binaries in release mode next to this program's target
-/// folder, and returns the folder that holds them.
-fn build(bins: &[&str]) -> Result<PathBuf, Fail> {
-    let root = workspace();
-    let exe = std::env::current_exe()?;
-    let target = exe.parent().and_then(Path::parent);
-    let target = target.map_or(root.join("target"), Path::to_path_buf);
-    let cargo = std::env::var_os("CARGO").unwrap_or("cargo".into());
-    let mut command = Command::new(cargo);
-    command.args(["build", "--release", "--manifest-path"]);
-    command
-        .arg(root.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target);
-    for bin in bins {
-        command.args(["--bin", bin]);
-    }
-    println!("Building: {}", bins.join(", "));
-    if !command.status()?.success() {
-        return Err(Fail::new("the build failed (see above)"));
-    }
-    Ok(target.join("release"))
-}
+/// A run: the seconds (or why there are none), the peak memory in KiB.
+type Run = (Result<f64, String>, Option<f64>);
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let known = SERVERS.iter().map(|s| s.0).chain(PYTHON_SERVERS.to_vec());
-    let known: Vec<&str> = known.collect();
-    if let Some(bad) = args.only.iter().find(|n| !known.contains(&n.as_str())) {
-        let known = known.join(", ");
-        let why = format!("no server named {bad:?}; the servers are: {known}");
+    let names: Vec<&str> = SERVERS.iter().map(|s| s.0).collect();
+    if let Some(bad) = args.only.iter().find(|n| !names.contains(&&n[..])) {
+        let names = names.join(", ");
+        let why = format!("no server named {bad:?}; the servers are: {names}");
         return Err(Fail::new(why));
     }
-    let wanted =
-        |name: &str| args.only.is_empty() || args.only.contains(&name.into());
     if let Some(dir) = args.python_dir.as_ref().filter(|d| !d.is_dir()) {
         return Err(Fail::new(format!("no folder {}", dir.display())));
     }
-    let python = args.only.iter().find(|n| n.ends_with(".py"));
-    if let (Some(script), None) = (python, &args.python_dir) {
+    let py = args.only.iter().find(|n| n.ends_with(".py"));
+    if let (Some(script), None) = (py, &args.python_dir) {
         let why = format!("{script} runs with --python-dir DIR (its folder)");
         return Err(Fail::new(why));
     }
-
     if cfg!(debug_assertions) {
         println!(
             "A debug build of echocontest: for release figures, run \
              `cargo run --release --bin echocontest`."
         );
     }
-
-    let servers: Vec<_> = SERVERS.iter().filter(|s| wanted(s.0)).collect();
-    let bin_dir = match args.bin_dir.clone() {
-        Some(dir) => dir,
-        None => {
-            let mut bins = vec!["runblaster"];
-            for server in &servers {
-                if !bins.contains(&server.1) {
-                    bins.push(server.1);
-                }
+    // The servers to race, and the release build of those of the workbook
+    // (in the target folder that holds this program).
+    let exe = std::env::current_exe()?;
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("."));
+    let bin_dir = args.bin_dir.clone().unwrap_or(target.join("release"));
+    let only =
+        |name| args.only.is_empty() || args.only.iter().any(|o| o == name);
+    let mut servers = Vec::new(); // name, command, load
+    let mut cargo =
+        Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
+    cargo.args(["build", "--release", "--bin", "runblaster", "--target-dir"]);
+    let (b, c, n) = (args.blasters, args.connections, args.messages);
+    let loads = [[b, c, n], [b, c, (n / 10).max(1)]]; // Python's a tenth
+    for &(name, program, options) in SERVERS.iter().filter(|s| only(s.0)) {
+        let (mut command, load) = match &args.python_dir {
+            _ if !name.ends_with(".py") => {
+                cargo.args(["--bin", program]);
+                (Command::new(bin_dir.join(program)), loads[0])
             }
-            build(&bins)?
-        }
-    };
-    let mut contestants = Vec::new();
-    for (name, bin, options) in servers {
-        let mut command = Command::new(bin_dir.join(bin));
-        command.args(*options).args(["--port", "0"]);
-        let name = name.to_string();
-        contestants.push(Contestant {
-            name,
-            python: false,
-            command,
-        });
+            Some(dir) => {
+                let mut python = Command::new(program);
+                python.current_dir(dir);
+                (python, loads[1])
+            }
+            None => continue,
+        };
+        command.args(options).args(["--port", "0"]);
+        servers.push((name, command, load));
     }
-    for script in PYTHON_SERVERS.iter().filter(|s| wanted(s)) {
-        if let Some(dir) = &args.python_dir {
-            let mut command = Command::new("python3");
-            command
-                .args(["-c", PYTHON_WRAPPER, script])
-                .current_dir(dir);
-            let name = script.to_string();
-            contestants.push(Contestant {
-                name,
-                python: true,
-                command,
-            });
-        }
+    cargo.arg(target).current_dir(env!("CARGO_MANIFEST_DIR"));
+    if args.bin_dir.is_none() && !cargo.status()?.success() {
+        return Err(Fail::new("the build failed (see above)"));
     }
 
-    let full = if args.full { 100_000 } else { 50_000 };
-    let messages = args.messages.unwrap_or(full);
-    let load = Load {
-        blasters: args.blasters,
-        connections: args.connections,
-        messages,
-    };
-    let python_load = Load {
-        messages: (messages / 10).max(1),
-        ..load
-    };
+    let show =
+        |[b, c, n]: [u64; 3]| format!("{b} x {c} x {}", thousands(n as f64));
     let mut caption =
-        format!("blasters x connections x messages: {load}; {}", machine());
-    println!("Load: {caption}");
+        format!("blasters x connections x messages: {}", show(loads[0]));
     if args.python_dir.is_some() {
-        caption += &format!("; in red, Python, under {python_load}");
-        println!("The Python originals run {python_load}.");
+        caption += &format!("; in red, Python, under {}", show(loads[1]));
     }
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    caption += &format!("; {cores} cores");
+    println!("Load: {caption}");
     let runblaster = bin_dir.join("runblaster");
+    let rate = |[b, _, n]: [u64; 3], seconds| (b * n) as f64 / seconds;
     // Round after round, every server once per round, so that a change
     // in the machine's load falls on all of them alike.
-    let mut runs: Vec<Vec<Row>> = contestants.iter().map(|_| vec![]).collect();
-    for round in 1..=args.repeat {
-        for (contestant, runs) in contestants.iter_mut().zip(&mut runs) {
-            if runs.iter().any(|r| r.figures.is_none()) {
+    let mut runs: Vec<Vec<Run>> = servers.iter().map(|_| vec![]).collect();
+    for round in 1..=args.repeat.max(1) {
+        for ((name, command, load), runs) in servers.iter_mut().zip(&mut runs) {
+            if runs.last().is_some_and(|run| run.0.is_err()) {
                 continue; // a server that failed once is out
             }
-            print!("Round {round}: {} ... ", contestant.name);
+            print!("Round {round}: {name} ... ");
             std::io::stdout().flush()?;
-            let load = if contestant.python {
-                &python_load
-            } else {
-                &load
-            };
-            let row = race(contestant, &runblaster, load);
-            match row.figures {
-                Some((_, r)) => {
-                    println!("{} messages/s", thousands(r.round() as u64))
-                }
-                None => println!("failed"),
+            let run = race(command, &runblaster, *load);
+            match &run.0 {
+                Ok(s) => println!("{} messages/s", thousands(rate(*load, *s))),
+                Err(_) => println!("failed"),
             }
-            runs.push(row);
+            runs.push(run);
         }
     }
-    // Each server's median run, or its failed one.
-    let mut rows = Vec::new();
-    for mut runs in runs {
-        runs.sort_by(|a, b| rate(a).total_cmp(&rate(b)));
-        let pick = if rate(&runs[0]) > 0.0 {
+    // Each server's median run, or its failed one: a row, and a bar.
+    println!("\n| server | load | seconds | messages/s | peak memory | note |");
+    println!("|---|---|--:|--:|--:|---|");
+    let seconds = |run: &Run| run.0.clone().unwrap_or(0.0);
+    let mut bars = Vec::new(); // name, messages per second, label
+    for ((name, _, load), mut runs) in servers.iter().zip(runs) {
+        runs.sort_by(|x, y| seconds(x).total_cmp(&seconds(y)));
+        let median = if seconds(&runs[0]) > 0.0 {
             runs.len() / 2
         } else {
             0
         };
-        rows.push(runs.swap_remove(pick));
+        let (result, peak) = runs.swap_remove(median);
+        let peak =
+            peak.map_or("n/a".into(), |k| format!("{:.1} MiB", k / 1024.0));
+        let (cells, rate, label) = match result {
+            Ok(s) => {
+                let r = rate(*load, s);
+                (
+                    format!("{s:.2} | {} | {peak} | ", thousands(r)),
+                    r,
+                    thousands(r),
+                )
+            }
+            Err(why) => {
+                // A Python original that cannot run says what it needs.
+                let needs =
+                    why.split(':').next().filter(|w| w.starts_with("needs"));
+                let label =
+                    needs.map_or("failed".into(), |n| format!("not run: {n}"));
+                (format!("n/a | n/a | {peak} | {why}"), 0.0, label)
+            }
+        };
+        println!("| {name} | {} | {cells} |", show(*load));
+        bars.push((name, rate, label));
     }
-    println!();
-    print!("{}", table(&rows));
 
-    let chart = args
-        .svg
-        .unwrap_or_else(|| workspace().join("slides/src/part9/contest.svg"));
-    std::fs::write(&chart, svg(&rows, &caption))
+    let best = bars.iter().map(|bar| bar.1).fold(1.0, f64::max);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"780\" height=\"{}\" \
+         font-family=\"sans-serif\" font-size=\"14\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+         <text x=\"10\" y=\"24\" font-size=\"17\" font-weight=\"bold\">Echo \
+         servers: messages per second (longer is better)</text>\n\
+         <text x=\"10\" y=\"46\" font-size=\"12\" fill=\"#555\">{caption}</text>\n",
+        80 + bars.len() * 34,
+    );
+    for (i, (name, rate, label)) in bars.iter().enumerate() {
+        let (y, length) = (64 + i * 34, (rate / best * 440.0).max(1.0));
+        let colour = ["#4e79a7", "#e15759"][usize::from(name.ends_with(".py"))];
+        svg += &format!(
+            "<text x=\"182\" y=\"{}\" text-anchor=\"end\">{name}</text>\n\
+             <rect x=\"190\" y=\"{y}\" width=\"{length:.1}\" height=\"24\" \
+             fill=\"{colour}\"/>\n<text x=\"{:.1}\" y=\"{}\">{label}</text>\n",
+            y + 17,
+            196.0 + length,
+            y + 17
+        );
+    }
+    let chart = args.svg.unwrap_or_else(|| {
+        let slides =
+            Path::new(env!("CARGO_MANIFEST_DIR")).with_file_name("slides");
+        slides.join("src/part9/contest.svg")
+    });
+    std::fs::write(&chart, svg + "</svg>\n")
         .map_err(|e| format!("cannot write {}: {e}", chart.display()))?;
     println!("\nChart written to {}", chart.display());
-    let failed = rows.iter().filter(|r| !r.python && r.figures.is_none());
+    let failed = bars
+        .iter()
+        .filter(|(name, rate, _)| !name.ends_with(".py") && *rate == 0.0);
     match failed.count() {
         0 => Ok(()),
         n => Err(Fail::new(format!("{n} servers failed (see the table)"))),
     }
-}
-
-/// A row's messages per second (0 for a failed run).
-fn rate(row: &Row) -> f64 {
-    row.figures.map_or(0.0, |f| f.1)
 }
