@@ -43,15 +43,17 @@ struct Args {
     buses: u64,
     /// Size in megabytes (10^6 bytes) instead of a number of buses (the
     /// last bus is finished, so the file is a little bigger)
-    #[arg(long, value_parser = positive)]
+    #[arg(long, value_parser = megabytes)]
     megabytes: Option<f64>,
 }
 
-fn positive(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
-        _ => Err(format!("expected a number of megabytes > 0, got `{text}`")),
-    }
+/// A size in megabytes, more than 0.
+fn megabytes(text: &str) -> Result<f64, String> {
+    let mb = text
+        .parse()
+        .ok()
+        .filter(|&x: &f64| x > 0.0 && x.is_finite());
+    mb.ok_or(format!("expected a number of megabytes > 0, got `{text}`"))
 }
 
 // Lists to choose from, comma-separated.
@@ -75,8 +77,10 @@ const RUN_LETTERS: &str = "P,F,K,C,N,G,X,B";
 const INDENTS: &str = "\t\t,        \t\t,    \t,\t    \t,            \t,\
     \t\t\t,  \t  \t,\t            ";
 
+type Rng = Xoshiro256PlusPlus;
+
 /// One of the comma-separated `list`, chosen by `rng`.
-fn pick(rng: &mut Xoshiro256PlusPlus, list: &'static str) -> &'static str {
+fn pick(rng: &mut Rng, list: &'static str) -> &'static str {
     let items: Vec<&str> = list.split(',').collect();
     items.choose(rng).copied().unwrap_or_default()
 }
@@ -94,72 +98,57 @@ struct Route {
 }
 
 /// A stop name with an `&`: two crossing streets, sometimes a terminal.
-fn stop_name(rng: &mut Xoshiro256PlusPlus) -> String {
+fn stop_name(rng: &mut Rng) -> String {
     let (ns, ew) = (pick(rng, NS_STREETS), pick(rng, EW_STREETS));
     let kind = pick(rng, STOP_KINDS);
-    if rng.random_bool(0.5) {
-        format!("{ns} & {ew}{kind}")
+    let (a, b) = if rng.random_bool(0.5) {
+        (ns, ew)
     } else {
-        format!("{ew} & {ns}{kind}")
-    }
+        (ew, ns)
+    };
+    format!("{a} & {b}{kind}")
 }
 
-/// The routes, drawn from `rng`.
-fn routes(rng: &mut Xoshiro256PlusPlus) -> Vec<Route> {
-    let mut routes = Vec::new();
-    for name in ROUTES.split(',') {
-        let north_south = name == "22" || rng.random_bool(0.5);
-        let axis = if north_south {
-            rng.random_range(-87.80..-87.62)
-        } else {
-            rng.random_range(41.72..42.02)
-        };
-        let stops = [stop_name(rng), stop_name(rng)];
-        let patterns =
-            [rng.random_range(1000..9999), rng.random_range(1000..9999)];
-        let color = pick(rng, COLORS);
-        routes.push(Route {
-            name,
-            color,
-            north_south,
-            axis,
-            stops,
-            patterns,
-        });
+/// A route named `name`, drawn from `rng`.
+fn route(rng: &mut Rng, name: &'static str) -> Route {
+    let north_south = name == "22" || rng.random_bool(0.5);
+    let axis = match north_south {
+        true => rng.random_range(-87.80..-87.62),
+        false => rng.random_range(41.72..42.02),
+    };
+    let stops = [stop_name(rng), stop_name(rng)];
+    let patterns = [0, 1].map(|_| rng.random_range(1000..9999));
+    let color = pick(rng, COLORS);
+    Route {
+        name,
+        color,
+        north_south,
+        axis,
+        stops,
+        patterns,
     }
-    routes
 }
 
 /// A coordinate as the tracker prints it: often a single-precision
 /// value widened to double (`41.925682067871094`), sometimes a double.
-fn coordinate(rng: &mut Xoshiro256PlusPlus, x: f64) -> String {
-    if rng.random_bool(0.6) {
-        format!("{}", f64::from(x as f32))
-    } else {
-        format!("{x}")
+fn coordinate(rng: &mut Rng, x: f64) -> String {
+    match rng.random_bool(0.6) {
+        true => f64::from(x as f32).to_string(),
+        false => x.to_string(),
     }
 }
 
-/// Appends one `<bus>` element, and the blank line after it, to `out`.
-fn bus(rng: &mut Xoshiro256PlusPlus, routes: &[Route], out: &mut String) {
+/// One `<bus>` element, and the blank line after it.
+fn bus(rng: &mut Rng, routes: &[Route]) -> String {
     let route = &routes[rng.random_range(0..routes.len())];
     let id = rng.random_range(1000..=8499).to_string();
-    let forward = rng.random_bool(0.5);
-    let direction = match (route.north_south, forward) {
-        (true, true) => "North Bound",
-        (true, false) => "South Bound",
-        (false, true) => "East Bound",
-        (false, false) => "West Bound",
+    let dir = usize::from(!rng.random_bool(0.5)); // 0: north or east
+    let directions = match route.north_south {
+        true => ["North Bound", "South Bound"],
+        false => ["East Bound", "West Bound"],
     };
     // A few buses are on their way back already.
-    let pattern_direction = match direction {
-        _ if rng.random_bool(0.93) => direction,
-        "North Bound" => "South Bound",
-        "South Bound" => "North Bound",
-        "East Bound" => "West Bound",
-        _ => "East Bound",
-    };
-    let dir = usize::from(!forward);
+    let back = usize::from(!rng.random_bool(0.93));
     let actual_route = (route.name == "OR")
         .then(|| routes[rng.random_range(0..routes.len() - 1)].name);
     let (lat, lon) = if route.north_south {
@@ -170,89 +159,77 @@ fn bus(rng: &mut Xoshiro256PlusPlus, routes: &[Route], out: &mut String) {
         (lat, rng.random_range(-87.84..-87.55))
     };
     let (lat, lon) = (coordinate(rng, lat), coordinate(rng, lon));
-    let revenue = if rng.random_bool(0.97) {
-        "true"
-    } else {
-        "false"
-    };
-    let letter = pick(rng, RUN_LETTERS);
-    let run = format!("{letter}{}", rng.random_range(100..=999));
+    let revenue = rng.random_bool(0.97).to_string();
+    let run =
+        format!("{}{}", pick(rng, RUN_LETTERS), rng.random_range(100..=999));
     let operator = rng.random_range(10000..=59999).to_string();
     let stop = format!("<![CDATA[{}]]>", route.stops[dir]);
     let pattern = route.patterns[dir].to_string();
-
-    // A line: an indent, the element `tag` holding `text` (or `text`
-    // alone), and sometimes blanks after.
-    let mut line = |rng: &mut Xoshiro256PlusPlus, tag: &str, text: &str| {
+    // Each line: an indent, an element (or bare text), sometimes blanks
+    // after; a line of blanks where the actual route would be.
+    let lines = [
+        ("", "<bus>"),
+        ("id", &id),
+        ("route", route.name),
+        actual_route.map_or(("", ""), |actual| ("actualRoute", actual)),
+        ("color", route.color),
+        ("revenue", &revenue),
+        ("direction", directions[dir]),
+        ("latitude", &lat),
+        ("longitude", &lon),
+        ("pattern", &pattern),
+        ("patternDirection", directions[dir ^ back]),
+        ("run", &run),
+        ("finalStop", &stop),
+        ("operator", &operator),
+        ("", "</bus>"),
+    ];
+    let mut out = String::new();
+    for (tag, text) in lines {
         let indent = pick(rng, INDENTS);
-        let line = match tag {
-            "" => format!("{indent}{text}"),
+        out += &match tag {
+            "" => format!("{indent}{text}\r\n"),
             _ if rng.random_bool(0.1) => {
-                format!("{indent}<{tag}>{text}</{tag}>  ")
+                format!("{indent}<{tag}>{text}</{tag}>  \r\n")
             }
-            _ => format!("{indent}<{tag}>{text}</{tag}>"),
+            _ => format!("{indent}<{tag}>{text}</{tag}>\r\n"),
         };
-        out.push_str(&line);
-        out.push_str("\r\n");
-    };
-    line(rng, "", "<bus>");
-    line(rng, "id", &id);
-    line(rng, "route", route.name);
-    match actual_route {
-        Some(actual) => line(rng, "actualRoute", actual),
-        // A line of blanks where the actual route would be.
-        None => line(rng, "", ""),
     }
-    line(rng, "color", route.color);
-    line(rng, "revenue", revenue);
-    line(rng, "direction", direction);
-    line(rng, "latitude", &lat);
-    line(rng, "longitude", &lon);
-    line(rng, "pattern", &pattern);
-    line(rng, "patternDirection", pattern_direction);
-    line(rng, "run", &run);
-    line(rng, "finalStop", &stop);
-    line(rng, "operator", &operator);
-    line(rng, "", "</bus>");
-    out.push_str("\r\n");
+    out + "\r\n"
 }
 
 /// Writes the document into `out`; returns how many buses and bytes.
-fn write_routes(mut out: impl Write, args: &Args) -> io::Result<(u64, u64)> {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(args.seed);
-    let routes = routes(&mut rng);
-    let mut text = String::from("<?xml version=\"1.0\"?>\r\n\r\n\r\n\r\n");
-    text.push_str("\t\t<buses>\r\n\r\n");
-    let (mut buses, mut bytes) = (0, 0);
-    while match args.megabytes {
-        Some(mb) => ((bytes + text.len()) as f64) < (mb * 1e6).round(),
-        None => buses < args.buses,
-    } {
-        bus(&mut rng, &routes, &mut text);
-        buses += 1;
-        if text.len() >= 1 << 16 {
-            out.write_all(text.as_bytes())?;
-            bytes += text.len();
-            text.clear();
-        }
+fn write_routes(out: &mut impl Write, args: &Args) -> io::Result<(u64, usize)> {
+    let mut rng = Rng::seed_from_u64(args.seed);
+    let routes: Vec<Route> = ROUTES
+        .split(',')
+        .map(|name| route(&mut rng, name))
+        .collect();
+    let head = "<?xml version=\"1.0\"?>\r\n\r\n\r\n\r\n\t\t<buses>\r\n\r\n";
+    let (tail, mut bytes, mut buses) =
+        ("\t\t\r\n\t\t</buses>\r\n", head.len(), 0);
+    out.write_all(head.as_bytes())?;
+    let size = args.megabytes.map(|mb| (mb * 1e6).round() as usize);
+    while size.map_or(buses < args.buses, |size| bytes < size) {
+        let bus = bus(&mut rng, &routes);
+        out.write_all(bus.as_bytes())?;
+        (buses, bytes) = (buses + 1, bytes + bus.len());
     }
-    text.push_str("\t\t\r\n\t\t</buses>\r\n");
-    out.write_all(text.as_bytes())?;
+    out.write_all(tail.as_bytes())?;
     out.flush()?;
-    Ok((buses, (bytes + text.len()) as u64))
+    Ok((buses, bytes + tail.len()))
 }
 
 fn main() -> Result<(), Fail> {
     let args = Args::parse();
     let Some(path) = &args.output else {
         part1_generators::exit_quietly_on_closed_pipe();
-        write_routes(BufWriter::new(io::stdout().lock()), &args)?;
+        write_routes(&mut BufWriter::new(io::stdout().lock()), &args)?;
         return Ok(());
     };
     let cannot = |e: io::Error| format!("cannot write {}: {e}", path.display());
-    let file = File::create(path).map_err(cannot)?;
-    let (buses, bytes) =
-        write_routes(BufWriter::new(file), &args).map_err(cannot)?;
+    let mut file = BufWriter::new(File::create(path).map_err(cannot)?);
+    let (buses, bytes) = write_routes(&mut file, &args).map_err(cannot)?;
     eprintln!("wrote {buses} buses, {bytes} bytes, to {}", path.display());
     Ok(())
 }
