@@ -16,7 +16,7 @@
 //! started again with a hidden `--variant` (its own child, for the
 //! process, too), so it needs no other binary.
 
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -41,7 +41,7 @@ struct Args {
     /// A bus file to use [default: a new one of --megabytes]
     file: Option<PathBuf>,
     /// Size of the file to make, in megabytes (10^6 bytes)
-    #[arg(long, default_value_t = 30.0, value_parser = positive)]
+    #[arg(long, default_value_t = 30.0, value_parser = megabytes)]
     megabytes: f64,
     /// Times to run each variant (best and median are shown)
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -51,7 +51,8 @@ struct Args {
     variant: Option<String>,
 }
 
-fn positive(text: &str) -> Result<f64, String> {
+/// A size in megabytes, more than 0.
+fn megabytes(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
         _ => Err(format!("expected a number of megabytes > 0, got `{text}`")),
@@ -72,20 +73,27 @@ fn main() -> Result<(), Fail> {
         part1_generators::exit_quietly_on_closed_pipe();
         return run_variant(variant, &file);
     }
-    let release = !cfg!(debug_assertions);
-    if !release {
+    let build = ["release", "DEBUG"][usize::from(cfg!(debug_assertions))];
+    if build == "DEBUG" {
         eprintln!(
-            "\n*** WARNING: this is a DEBUG build: its timings mean nothing. ***\n\
-             *** Run: cargo run --release --bin boundaries                ***\n"
+            "A debug build of boundaries, its timings mean nothing: for \
+             release figures, run `cargo run --release --bin boundaries`."
         );
     }
+    // With no file, the workbook's buses repeated to --megabytes.
     let made = std::env::temp_dir()
         .join(format!("boundaries-{}.xml", std::process::id()));
-    let result = match &args.file {
-        Some(file) => time_variants(&args, file),
-        None => make_file(&made, args.megabytes)
-            .and_then(|()| time_variants(&args, &made)),
-    };
+    if args.file.is_none() {
+        let data = std::fs::read_to_string(data_path("allroutes.xml"))?;
+        let (start, end) = (data.find("<bus>"), data.rfind("</buses>"));
+        let (start, end) = (start.unwrap_or(0), end.unwrap_or(data.len()));
+        let copies =
+            (args.megabytes * 1e6 / (end - start) as f64).ceil() as usize;
+        let buses = data[start..end].repeat(copies);
+        std::fs::write(&made, [&data[..start], &buses, &data[end..]].concat())?;
+    }
+    let result =
+        time_variants(args.runs, args.file.as_ref().unwrap_or(&made), build);
     let _ = std::fs::remove_file(&made);
     result
 }
@@ -101,17 +109,13 @@ fn run_variant(variant: &str, file: &Path) -> Result<(), Fail> {
     };
     match variant {
         "buses" => {
-            sax::parse(
-                file,
-                &mut EventHandler::new(buses_to_dicts(filters())),
-            )?;
+            let mut handler = EventHandler::new(buses_to_dicts(filters()));
+            sax::parse(file, &mut handler)?;
         }
         "cothread" => {
             let mut worker = Shared::new(threaded(filters));
-            sax::parse(
-                file,
-                &mut EventHandler::new(buses_to_dicts(worker.clone())),
-            )?;
+            let mut handler = EventHandler::new(buses_to_dicts(worker.clone()));
+            sax::parse(file, &mut handler)?;
             worker.close().map_err(|e| Fail::new(describe(&e)))?;
         }
         "coprocess" => {
@@ -124,25 +128,18 @@ fn run_variant(variant: &str, file: &Path) -> Result<(), Fail> {
             p.wait()?;
             parsed?;
         }
-        "busproc" => recvfrom::<Bus>(io::stdin().lock(), filters())
+        _ => recvfrom::<Bus>(io::stdin().lock(), filters())
             .map_err(|e| Fail::new(e.in_input("<stdin>")))?,
-        _ => return Err(Fail::new(format!("no variant {variant}"))),
     }
     Ok(())
 }
 
 /// Times each variant on `file` and prints the table.
-fn time_variants(args: &Args, file: &Path) -> Result<(), Fail> {
+fn time_variants(runs: u32, file: &Path, build: &str) -> Result<(), Fail> {
     // The file is checked before anything is timed.
     let mut parser = expat::Parser::open(file)?;
     while !matches!(parser.read()?, Piece::Eof) {}
     let megabytes = std::fs::metadata(file)?.len() as f64 / 1e6;
-    let build = if cfg!(debug_assertions) {
-        "DEBUG"
-    } else {
-        "release"
-    };
-    let runs = args.runs;
     println!(
         "{megabytes:.1} MB, best and median of {runs} run(s), {build} build\n"
     );
@@ -152,13 +149,11 @@ fn time_variants(args: &Args, file: &Path) -> Result<(), Fail> {
         let mut times = Vec::new();
         for _ in 0..runs {
             let start = Instant::now();
-            let out = Command::new(std::env::current_exe()?)
-                .args(["--variant", variant])
-                .arg(file)
-                .output()?;
+            let mut run = Command::new(std::env::current_exe()?);
+            let out = run.args(["--variant", variant]).arg(file).output()?;
             times.push(start.elapsed().as_secs_f64());
-            let said = String::from_utf8_lossy(&out.stderr);
             if !out.status.success() {
+                let said = String::from_utf8_lossy(&out.stderr);
                 return Err(Fail::new(format!(
                     "{variant} failed: {}",
                     said.trim()
@@ -172,37 +167,13 @@ fn time_variants(args: &Args, file: &Path) -> Result<(), Fail> {
         }
         times.sort_by(f64::total_cmp);
         let (best, median) = (times[0], times[times.len() / 2]);
-        if none == 0.0 {
-            none = best;
-        }
+        none = if none == 0.0 { best } else { none };
         let vs = best / none;
         println!(
             "{variant:<10} {boundary:<10} {best:>8.3} {median:>8.3} {vs:>7.2}x"
         );
     }
-    let count = first
-        .unwrap_or_default()
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count();
+    let count = first.unwrap_or_default().split(|&b| b == b'\n').count() - 1;
     println!("\nevery variant printed the same {count} lines");
-    Ok(())
-}
-
-/// Writes the workbook's data, its buses repeated to `megabytes`.
-fn make_file(path: &Path, megabytes: f64) -> Result<(), Fail> {
-    let data = std::fs::read_to_string(data_path("allroutes.xml"))?;
-    let start = data.find("<bus>").unwrap_or(0);
-    let end = data.rfind("</buses>").unwrap_or(data.len());
-    let (head, buses, tail) = (&data[..start], &data[start..end], &data[end..]);
-    let mut out = BufWriter::new(std::fs::File::create(path)?);
-    out.write_all(head.as_bytes())?;
-    let mut written = head.len() + tail.len();
-    while (written as f64) < megabytes * 1e6 {
-        out.write_all(buses.as_bytes())?;
-        written += buses.len();
-    }
-    out.write_all(tail.as_bytes())?;
-    out.flush()?;
     Ok(())
 }
