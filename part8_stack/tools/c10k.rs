@@ -6,7 +6,7 @@
 //! server (the binary beside this one, or `--server`), connects
 //! `--connections` clients (10,000) one after the other, each echoing a
 //! message to be sure it is served, then has every one of them echo a
-//! `--size`-byte message (64) at once, checking every byte. Meanwhile it
+//! 64-byte message at once, checking every byte. Meanwhile it
 //! reads the server's memory, memory maps and open files from `/proc`,
 //! before and with the connections, and reports the memory each
 //! connection costs.
@@ -17,9 +17,9 @@
 
 use clap::Parser;
 use part1_generators::Fail;
-use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+use rustix::process::{Resource, getrlimit, setrlimit};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -32,9 +32,6 @@ struct Args {
     /// Connections to hold open at once
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     connections: u64,
-    /// Bytes each connection sends and gets back
-    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=65536))]
-    size: u64,
     /// The server to load [default: echostackful, beside this program]
     #[arg(long)]
     server: Option<PathBuf>,
@@ -52,89 +49,80 @@ impl Drop for Server {
 
 /// What `/proc` says of a process: resident memory (KiB), memory maps,
 /// open files.
-fn usage(pid: u32) -> Result<(u64, usize, usize), Fail> {
+fn usage(pid: u32) -> Result<[f64; 3], Fail> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let rss = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|kib| kib.trim().trim_end_matches(" kB").parse().ok())
-        .ok_or_else(|| Fail::new("no VmRSS in /proc/PID/status"))?;
+    let rss = status.lines().find_map(|line| line.strip_prefix("VmRSS:"));
+    let rss =
+        rss.and_then(|kib| kib.trim_end_matches("kB").trim().parse().ok());
     let maps = std::fs::read_to_string(format!("/proc/{pid}/maps"))?;
     let files = std::fs::read_dir(format!("/proc/{pid}/fd"))?.count();
-    Ok((rss, maps.lines().count(), files))
+    let rss = rss.ok_or_else(|| Fail::new("no VmRSS in /proc/PID/status"))?;
+    Ok([rss, maps.lines().count() as f64, files as f64])
 }
 
-/// Sends `message` and checks that all of it comes back.
-fn echo(stream: &mut TcpStream, message: &[u8]) -> Result<(), Fail> {
-    stream.write_all(message)?;
-    read_echo(stream, message)
+/// The 64 bytes connection `i` sends in round `round`.
+fn message(i: usize, round: usize) -> Vec<u8> {
+    (0..64).map(|j| (i * 31 + round * 7 + j) as u8).collect()
 }
 
-fn read_echo(stream: &mut TcpStream, message: &[u8]) -> Result<(), Fail> {
-    let mut back = vec![0; message.len()];
+/// Reads the echo of connection `i`'s message in `round`, and checks it.
+fn check(stream: &mut TcpStream, i: usize, round: usize) -> Result<(), Fail> {
+    let mut back = vec![0; 64];
     stream.read_exact(&mut back)?;
-    if back != message {
-        return Err(Fail::new("the echo is not what was sent"));
-    }
-    Ok(())
+    let same = back == message(i, round);
+    same.then_some(())
+        .ok_or(Fail::new("the echo is not what was sent"))
 }
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
     let n = args.connections;
-    let limit = getrlimit(Resource::Nofile).maximum;
-    let raised = Rlimit {
-        current: limit,
-        maximum: limit,
-    };
-    let _ = setrlimit(Resource::Nofile, raised);
-    if let Some(limit) = limit.filter(|&limit| n + 10 > limit) {
+    let mut nofile = getrlimit(Resource::Nofile);
+    nofile.current = nofile.maximum;
+    let _ = setrlimit(Resource::Nofile, nofile);
+    if let Some(limit) = nofile.maximum.filter(|&limit| n + 10 > limit) {
         return Err(Fail::new(format!(
             "{n} connections need as many open files, and ten more; this \
              process may open {limit} (ulimit -n)"
         )));
     }
-    let path = match args.server {
-        Some(path) => path,
-        None => std::env::current_exe()?.with_file_name("echostackful"),
-    };
+    let exe = std::env::current_exe()?;
+    let path = args.server.unwrap_or(exe.with_file_name("echostackful"));
     let child = Command::new(&path)
         .args(["--port", "0"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| {
-            Fail::new(format!(
-                "cannot start {}: {e} (build it first: cargo build \
-                 --release --bin echostackful)",
-                path.display()
-            ))
+            let build =
+                "build it first: cargo build --release --bin echostackful";
+            format!("cannot start {}: {e} ({build})", path.display())
         })?;
     let mut server = Server(child);
     let pid = server.0.id();
     let mut line = String::new();
     let stderr = server.0.stderr.take().expect("piped");
     BufReader::new(stderr).read_line(&mut line)?;
-    let addr: SocketAddr = line
+    let addr = line
+        .trim()
         .rsplit_once("listening on ")
-        .and_then(|(_, addr)| addr.trim().parse().ok())
-        .ok_or_else(|| Fail::new(format!("the server said {line:?}")))?;
+        .map(|(_, addr)| addr);
+    let addr =
+        addr.ok_or_else(|| Fail::new(format!("the server said {line:?}")))?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     println!("server: {name} (pid {pid})");
     let before = usage(pid)?;
 
     // One after the other: each connection echoes a message, so that it
     // is known to have been accepted, and has its task.
-    let message = |i: u64| -> Vec<u8> {
-        (0..args.size).map(|j| (i * 31 + j) as u8).collect()
-    };
     let start = Instant::now();
     let mut clients = Vec::new();
-    for i in 0..n {
+    for i in 0..n as usize {
         let mut stream = TcpStream::connect(addr)?;
         stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-        echo(&mut stream, &message(i))?;
+        stream.write_all(&message(i, 0))?;
+        check(&mut stream, i, 0)?;
         clients.push(stream);
     }
     let connected = start.elapsed().as_secs_f64();
@@ -143,33 +131,27 @@ fn main() -> Result<(), Fail> {
     // All at once: every connection sends, then every one reads back.
     let start = Instant::now();
     for (i, stream) in clients.iter_mut().enumerate() {
-        stream.write_all(&message(i as u64 + n))?;
+        stream.write_all(&message(i, 1))?;
     }
     for (i, stream) in clients.iter_mut().enumerate() {
-        read_echo(stream, &message(i as u64 + n))?;
+        check(stream, i, 1)?;
     }
     let echoed = start.elapsed().as_secs_f64();
     println!(
-        "echoed: {} bytes on each of {n} connections at once, every byte \
-         checked, in {echoed:.2} s",
-        args.size
+        "echoed: 64 bytes on each of {n} connections at once, every byte \
+         checked, in {echoed:.2} s"
     );
-
     let with = usage(pid)?;
-    let per_connection = (with.0 as f64 - before.0 as f64) / n as f64;
+    let (mib, kib) = (|k: f64| k / 1024.0, (with[0] - before[0]) / n as f64);
     println!(
-        "memory: {:.1} MiB resident before, {:.1} MiB with {n} \
-         connections: {per_connection:.1} KiB per connection",
-        before.0 as f64 / 1024.0,
-        with.0 as f64 / 1024.0,
+        "memory: {:.1} MiB resident before, {:.1} MiB with {n} connections: \
+         {kib:.1} KiB per connection",
+        mib(before[0]),
+        mib(with[0])
     );
-    println!(
-        "memory maps: {} before, {} with {n} connections",
-        before.1, with.1
-    );
-    println!(
-        "open files: {} before, {} with {n} connections",
-        before.2, with.2
-    );
+    for (what, i) in [("memory maps", 1), ("open files", 2)] {
+        let (before, with) = (before[i], with[i]);
+        println!("{what}: {before} before, {with} with {n} connections");
+    }
     Ok(())
 }
