@@ -58,12 +58,6 @@ const LESSONS: &[(&str, &[&str], Option<usize>)] = &[
 struct Args {
     /// Folder holding the course's Python scripts (countdown.py, ...)
     python_dir: PathBuf,
-    /// The Python interpreter to use
-    #[arg(long, default_value = "python3")]
-    python: String,
-    /// Seconds to wait for one program before giving up on it
-    #[arg(long, default_value_t = 20)]
-    timeout: u64,
 }
 
 fn main() -> Result<(), Fail> {
@@ -71,65 +65,57 @@ fn main() -> Result<(), Fail> {
     let dir = args.python_dir.canonicalize().map_err(|e| {
         Fail::new(format!("cannot use {}: {e}", args.python_dir.display()))
     })?;
-    let bin_dir = build_lessons()?;
-    let timeout = Duration::from_secs(args.timeout);
+    // Every lesson, built in release mode.
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let cargo = std::env::var_os("CARGO").unwrap_or("cargo".into());
+    eprintln!("building every lesson (cargo build --release --bins) ...");
+    let mut build = Command::new(cargo);
+    build.args(["build", "--release", "--quiet", "--workspace", "--bins"]);
+    if !build.current_dir(root).status()?.success() {
+        return Err(Fail::new("cargo build failed"));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from);
+    let bin_dir = target.unwrap_or(root.join("target")).join("release");
     let mut differ = 0;
     println!("{:<14} verdict", "lesson");
     for &(name, lesson_args, first) in LESSONS {
         let script = dir.join(format!("{name}.py"));
-        let argv: Vec<String> = lesson_args
-            .iter()
-            .map(|a| a.replace("{dir}", &dir.to_string_lossy()))
-            .collect();
-        let mut py = Command::new(&args.python);
-        py.arg(&script).args(&argv).current_dir(&dir);
-        let mut rust = Command::new(bin_dir.join(name));
-        rust.args(&argv).current_dir(&dir);
-        let verdict = if !script.is_file() {
-            "skipped (no such script)".to_string()
-        } else {
-            match (run(py, timeout, first), run(rust, timeout, first)) {
-                (Err(e), _) => format!("python failed: {e}"),
-                (_, Err(e)) => format!("rust failed: {e}"),
-                (Ok(p), Ok(r)) => verdict(&p, &r, first).to_string(),
-            }
+        let dir_name = dir.to_string_lossy();
+        let argv = lesson_args.iter().map(|a| a.replace("{dir}", &dir_name));
+        let argv: Vec<String> = argv.collect();
+        let mut python = Command::new("python3");
+        python.arg(&script).args(&argv);
+        let verdict = match (run(&mut python, &dir, first), script.is_file()) {
+            (_, false) => "skipped (no such script)".into(),
+            (Err(e), _) => format!("python failed: {e}"),
+            (Ok(p), _) => match run(
+                Command::new(bin_dir.join(name)).args(&argv),
+                &dir,
+                first,
+            ) {
+                Err(e) => format!("rust failed: {e}"),
+                Ok(r) => verdict(&p, &r, first).to_string(),
+            },
         };
         differ += usize::from(verdict == "DIFFERENT");
         println!("{name:<14} {verdict}");
     }
-    if differ > 0 {
-        return Err(Fail::new(format!("{differ} lesson(s) differ")));
+    match differ {
+        0 => Ok(()),
+        _ => Err(Fail::new(format!("{differ} lesson(s) differ"))),
     }
-    Ok(())
 }
 
-/// Builds every lesson binary in release mode; returns their folder.
-fn build_lessons() -> Result<PathBuf, Fail> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    eprintln!("building every lesson (cargo build --release --bins) ...");
-    let status = Command::new(cargo)
-        .args(["build", "--release", "--quiet", "--workspace", "--bins"])
-        .current_dir(&root)
-        .status()
-        .map_err(|e| Fail::new(format!("cannot run cargo: {e}")))?;
-    if !status.success() {
-        return Err(Fail::new("cargo build failed"));
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), PathBuf::from);
-    Ok(target.join("release"))
-}
-
-/// Runs a program and returns its standard output: all of it, or its
-/// first `first` lines. The program is killed after that, or after
-/// `timeout`.
+/// Runs a program in `dir` and returns its standard output: all of it,
+/// or its first `first` lines. The program is killed after that, or
+/// after 20 s.
 fn run(
-    mut command: Command,
-    timeout: Duration,
+    command: &mut Command,
+    dir: &Path,
     first: Option<usize>,
 ) -> Result<String, String> {
     let mut child = command
+        .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -146,15 +132,14 @@ fn run(
         }
         let _ = tx.send(out);
     });
-    let result = rx.recv_timeout(timeout);
-    let _ = child.kill();
-    let _ = child.wait();
-    match result {
-        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-        Err(_) => Err(format!("no result after {timeout:?}")),
-    }
+    let result = rx.recv_timeout(Duration::from_secs(20));
+    let _ = (child.kill(), child.wait());
+    let out = result.map_err(|_| "no result after 20 s")?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// `same bytes`, `same lines` (spaces at the ends of lines aside), or
+/// `DIFFERENT`.
 fn verdict(python: &str, rust: &str, first: Option<usize>) -> &'static str {
     let lines = |s: &str| -> Vec<String> {
         let mut v: Vec<String> = s.lines().map(|l| l.trim().into()).collect();
