@@ -248,6 +248,9 @@ fn main() -> Result<(), Fail> {
     let mut cargo =
         Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
     cargo.args(["build", "--release", "--bin", "runblaster", "--target-dir"]);
+    cargo
+        .arg(target)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let (b, c, n) = (args.blasters, args.connections, args.messages);
     let loads = [[b, c, n], [b, c, (n / 10).max(1)]]; // Python's a tenth
     for &(name, program, options) in SERVERS.iter().filter(|s| only(s.0)) {
@@ -266,7 +269,6 @@ fn main() -> Result<(), Fail> {
         command.args(options).args(["--port", "0"]);
         servers.push((name, command, load));
     }
-    cargo.arg(target).current_dir(env!("CARGO_MANIFEST_DIR"));
     if args.bin_dir.is_none() && !cargo.status()?.success() {
         return Err(Fail::new("the build failed (see above)"));
     }
