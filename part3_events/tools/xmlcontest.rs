@@ -33,22 +33,14 @@ struct Args {
     /// A bus file to use [default: a new one of --megabytes]
     file: Option<PathBuf>,
     /// Size of the file to make, in megabytes (10^6 bytes)
-    #[arg(long, default_value_t = 30.0, value_parser = megabytes)]
-    megabytes: f64,
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    megabytes: u32,
     /// Times to run each program (the best run counts)
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     runs: u32,
     /// Folder of the course's Python scripts, to time them too
     #[arg(long)]
     python: Option<PathBuf>,
-}
-
-/// A size in megabytes, more than 0.
-fn megabytes(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
-        _ => Err(format!("expected a number of megabytes > 0, got `{text}`")),
-    }
 }
 
 /// The lessons, and the course's script for each.

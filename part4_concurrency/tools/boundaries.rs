@@ -41,22 +41,14 @@ struct Args {
     /// A bus file to use [default: a new one of --megabytes]
     file: Option<PathBuf>,
     /// Size of the file to make, in megabytes (10^6 bytes)
-    #[arg(long, default_value_t = 30.0, value_parser = megabytes)]
-    megabytes: f64,
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    megabytes: u32,
     /// Times to run each variant (best and median are shown)
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     runs: u32,
     /// Run one variant, once, printing its lines
     #[arg(long, hide = true)]
     variant: Option<String>,
-}
-
-/// A size in megabytes, more than 0.
-fn megabytes(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
-        _ => Err(format!("expected a number of megabytes > 0, got `{text}`")),
-    }
 }
 
 /// The variants: the lesson each stands for, and its boundary.
@@ -87,8 +79,8 @@ fn main() -> Result<(), Fail> {
         let data = std::fs::read_to_string(data_path("allroutes.xml"))?;
         let (start, end) = (data.find("<bus>"), data.rfind("</buses>"));
         let (start, end) = (start.unwrap_or(0), end.unwrap_or(data.len()));
-        let copies =
-            (args.megabytes * 1e6 / (end - start) as f64).ceil() as usize;
+        let copies = (f64::from(args.megabytes) * 1e6 / (end - start) as f64)
+            .ceil() as usize;
         let buses = data[start..end].repeat(copies);
         std::fs::write(&made, [&data[..start], &buses, &data[end..]].concat())?;
     }

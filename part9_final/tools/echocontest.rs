@@ -236,6 +236,9 @@ fn main() -> Result<(), Fail> {
     }
     // The servers to race, and the release build of those of the workbook
     // (in the target folder that holds this program).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("root");
     let exe = std::env::current_exe()?;
     let target = exe
         .parent()
@@ -248,9 +251,7 @@ fn main() -> Result<(), Fail> {
     let mut cargo =
         Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
     cargo.args(["build", "--release", "--bin", "runblaster", "--target-dir"]);
-    cargo
-        .arg(target)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    cargo.arg(target).current_dir(root);
     let (b, c, n) = (args.blasters, args.connections, args.messages);
     let loads = [[b, c, n], [b, c, (n / 10).max(1)]]; // Python's a tenth
     for &(name, program, options) in SERVERS.iter().filter(|s| only(s.0)) {
@@ -310,21 +311,17 @@ fn main() -> Result<(), Fail> {
     let mut bars = Vec::new(); // name, messages per second, label
     for ((name, _, load), mut runs) in servers.iter().zip(runs) {
         runs.sort_by(|x, y| seconds(x).total_cmp(&seconds(y)));
-        let median = if seconds(&runs[0]) > 0.0 {
-            runs.len() / 2
-        } else {
-            0
-        };
+        let median = if runs[0].0.is_ok() { runs.len() / 2 } else { 0 };
         let (result, peak) = runs.swap_remove(median);
         let peak =
             peak.map_or("n/a".into(), |k| format!("{:.1} MiB", k / 1024.0));
         let (cells, rate, label) = match result {
             Ok(s) => {
-                let r = rate(*load, s);
+                let label = thousands(rate(*load, s));
                 (
-                    format!("{s:.2} | {} | {peak} | ", thousands(r)),
-                    r,
-                    thousands(r),
+                    format!("{s:.2} | {label} | {peak} | "),
+                    rate(*load, s),
+                    label,
                 )
             }
             Err(why) => {
@@ -352,27 +349,21 @@ fn main() -> Result<(), Fail> {
     );
     for (i, (name, rate, label)) in bars.iter().enumerate() {
         let (y, length) = (64 + i * 34, (rate / best * 440.0).max(1.0));
+        let (text_y, text_x) = (y + 17, 196.0 + length);
         let colour = ["#4e79a7", "#e15759"][usize::from(name.ends_with(".py"))];
         svg += &format!(
-            "<text x=\"182\" y=\"{}\" text-anchor=\"end\">{name}</text>\n\
+            "<text x=\"182\" y=\"{text_y}\" text-anchor=\"end\">{name}</text>\n\
              <rect x=\"190\" y=\"{y}\" width=\"{length:.1}\" height=\"24\" \
-             fill=\"{colour}\"/>\n<text x=\"{:.1}\" y=\"{}\">{label}</text>\n",
-            y + 17,
-            196.0 + length,
-            y + 17
+             fill=\"{colour}\"/>\n<text x=\"{text_x:.1}\" y=\"{text_y}\">{label}</text>\n"
         );
     }
-    let chart = args.svg.unwrap_or_else(|| {
-        let slides =
-            Path::new(env!("CARGO_MANIFEST_DIR")).with_file_name("slides");
-        slides.join("src/part9/contest.svg")
-    });
+    let chart = args
+        .svg
+        .unwrap_or(root.join("slides/src/part9/contest.svg"));
     std::fs::write(&chart, svg + "</svg>\n")
         .map_err(|e| format!("cannot write {}: {e}", chart.display()))?;
     println!("\nChart written to {}", chart.display());
-    let failed = bars
-        .iter()
-        .filter(|(name, rate, _)| !name.ends_with(".py") && *rate == 0.0);
+    let failed = bars.iter().filter(|b| !b.0.ends_with(".py") && b.1 == 0.0);
     match failed.count() {
         0 => Ok(()),
         n => Err(Fail::new(format!("{n} servers failed (see the table)"))),
