@@ -88,24 +88,14 @@ fn pick(rng: &mut Rng, list: &'static str) -> &'static str {
 /// A route: its name and colour, whether it runs north-south, the
 /// street it runs along (a longitude, or a latitude), and by direction
 /// (north or east first) the stop its buses go to and their pattern.
-struct Route {
-    name: &'static str,
-    color: &'static str,
-    north_south: bool,
-    axis: f64,
-    stops: [String; 2],
-    patterns: [u32; 2],
-}
+type Route = (&'static str, &'static str, bool, f64, [String; 2], [u32; 2]);
 
 /// A stop name with an `&`: two crossing streets, sometimes a terminal.
 fn stop_name(rng: &mut Rng) -> String {
     let (ns, ew) = (pick(rng, NS_STREETS), pick(rng, EW_STREETS));
     let kind = pick(rng, STOP_KINDS);
-    let (a, b) = if rng.random_bool(0.5) {
-        (ns, ew)
-    } else {
-        (ew, ns)
-    };
+    let swap = rng.random_bool(0.5);
+    let (a, b) = if swap { (ns, ew) } else { (ew, ns) };
     format!("{a} & {b}{kind}")
 }
 
@@ -119,43 +109,34 @@ fn route(rng: &mut Rng, name: &'static str) -> Route {
     let stops = [stop_name(rng), stop_name(rng)];
     let patterns = [0, 1].map(|_| rng.random_range(1000..9999));
     let color = pick(rng, COLORS);
-    Route {
-        name,
-        color,
-        north_south,
-        axis,
-        stops,
-        patterns,
-    }
+    (name, color, north_south, axis, stops, patterns)
 }
 
 /// A coordinate as the tracker prints it: often a single-precision
 /// value widened to double (`41.925682067871094`), sometimes a double.
 fn coordinate(rng: &mut Rng, x: f64) -> String {
-    match rng.random_bool(0.6) {
-        true => f64::from(x as f32).to_string(),
-        false => x.to_string(),
-    }
+    let single = rng.random_bool(0.6);
+    if single { f64::from(x as f32) } else { x }.to_string()
 }
 
 /// One `<bus>` element, and the blank line after it.
 fn bus(rng: &mut Rng, routes: &[Route]) -> String {
-    let route = &routes[rng.random_range(0..routes.len())];
+    let (name, color, north_south, axis, stops, patterns) =
+        &routes[rng.random_range(0..routes.len())];
     let id = rng.random_range(1000..=8499).to_string();
     let dir = usize::from(!rng.random_bool(0.5)); // 0: north or east
-    let directions = match route.north_south {
-        true => ["North Bound", "South Bound"],
-        false => ["East Bound", "West Bound"],
-    };
+    let directions =
+        [["East Bound", "West Bound"], ["North Bound", "South Bound"]]
+            [usize::from(*north_south)];
     // A few buses are on their way back already.
     let back = usize::from(!rng.random_bool(0.93));
-    let actual_route = (route.name == "OR")
-        .then(|| routes[rng.random_range(0..routes.len() - 1)].name);
-    let (lat, lon) = if route.north_south {
+    let actual_route = (*name == "OR")
+        .then(|| routes[rng.random_range(0..routes.len() - 1)].0);
+    let (lat, lon) = if *north_south {
         let lat = rng.random_range(41.68..42.03);
-        (lat, route.axis + rng.random_range(-0.012..0.012))
+        (lat, axis + rng.random_range(-0.012..0.012))
     } else {
-        let lat = route.axis + rng.random_range(-0.008..0.008);
+        let lat = axis + rng.random_range(-0.008..0.008);
         (lat, rng.random_range(-87.84..-87.55))
     };
     let (lat, lon) = (coordinate(rng, lat), coordinate(rng, lon));
@@ -163,16 +144,16 @@ fn bus(rng: &mut Rng, routes: &[Route]) -> String {
     let run =
         format!("{}{}", pick(rng, RUN_LETTERS), rng.random_range(100..=999));
     let operator = rng.random_range(10000..=59999).to_string();
-    let stop = format!("<![CDATA[{}]]>", route.stops[dir]);
-    let pattern = route.patterns[dir].to_string();
+    let stop = format!("<![CDATA[{}]]>", stops[dir]);
+    let pattern = patterns[dir].to_string();
     // Each line: an indent, an element (or bare text), sometimes blanks
     // after; a line of blanks where the actual route would be.
     let lines = [
         ("", "<bus>"),
         ("id", &id),
-        ("route", route.name),
+        ("route", name),
         actual_route.map_or(("", ""), |actual| ("actualRoute", actual)),
-        ("color", route.color),
+        ("color", color),
         ("revenue", &revenue),
         ("direction", directions[dir]),
         ("latitude", &lat),
