@@ -104,12 +104,9 @@ fn main() -> Result<(), Fail> {
     let mut line = String::new();
     let stderr = server.0.stderr.take().expect("piped");
     BufReader::new(stderr).read_line(&mut line)?;
-    let addr = line
-        .trim()
-        .rsplit_once("listening on ")
-        .map(|(_, addr)| addr);
-    let addr =
-        addr.ok_or_else(|| Fail::new(format!("the server said {line:?}")))?;
+    let Some((_, addr)) = line.trim().rsplit_once("listening on ") else {
+        return Err(Fail::new(format!("the server said {line:?}")));
+    };
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     println!("server: {name} (pid {pid})");
     let before = usage(pid)?;

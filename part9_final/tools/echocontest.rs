@@ -197,15 +197,9 @@ fn race(server: &mut Command, runblaster: &Path, load: [u64; 3]) -> Run {
 
 /// `12345678` as `12,345,678` (rounded).
 fn thousands(n: f64) -> String {
-    let digits = format!("{n:.0}");
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    let digits: Vec<char> = format!("{n:.0}").chars().rev().collect();
+    let groups = digits.chunks(3).map(|g| g.iter().rev().collect::<String>());
+    groups.rev().collect::<Vec<_>>().join(",")
 }
 
 /// A run: the seconds (or why there are none), the peak memory in KiB.
