@@ -270,13 +270,18 @@ fn main() -> Result<(), Fail> {
 
     let show =
         |[b, c, n]: [u64; 3]| format!("{b} x {c} x {}", thousands(n as f64));
-    let mut caption =
-        format!("blasters x connections x messages: {}", show(loads[0]));
+    // The load and the machine: cores and processor.
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpu.lines().find_map(|l| l.strip_prefix("model name\t: "));
+    let cpu = cpu.map_or(String::new(), |model| format!(", {model}"));
+    let load = show(loads[0]);
+    let mut caption = format!(
+        "blasters x connections x messages: {load}; {cores} cores{cpu}"
+    );
     if args.python_dir.is_some() {
         caption += &format!("; in red, Python, under {}", show(loads[1]));
     }
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    caption += &format!("; {cores} cores");
     println!("Load: {caption}");
     let runblaster = bin_dir.join("runblaster");
     let rate = |[b, _, n]: [u64; 3], seconds| (b * n) as f64 / seconds;
