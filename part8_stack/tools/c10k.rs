@@ -77,6 +77,11 @@ fn check(stream: &mut TcpStream, i: usize, round: usize) -> Result<(), Fail> {
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "A debug build of c10k: for release figures, run `cargo run --release --bin c10k`."
+        );
+    }
     let n = args.connections;
     let mut nofile = getrlimit(Resource::Nofile);
     nofile.current = nofile.maximum;
