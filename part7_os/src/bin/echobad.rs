@@ -1,6 +1,6 @@
 //! # echobad: an echo server that freezes (slide 153; original: `echobad.py`)
 //!
-//! An echo server on step 6, written the obvious way: the server task
+//! An echo server on pyos6, written the obvious way: the server task
 //! calls `accept`, each client's task calls `recv` and `send`. Those calls
 //! block, and a task that blocks blocks the whole scheduler: the "I'm
 //! alive!" task, which should print at each of its turns, prints once and

@@ -1,9 +1,9 @@
 //! # echogood: an echo server that works (slide 166; original: `echogood.py`)
 //!
-//! The echo server on step 7: before each socket call, a task waits with
-//! `ReadWait` or `WriteWait` until the call cannot block. While one task
-//! waits, the others run: the "I'm alive!" task prints all the while, and
-//! any number of clients are served at once, with no threads.
+//! The echo server on step 6 (`pyos7`): before each socket call, a task
+//! waits with `ReadWait` or `WriteWait` until the call cannot block. While
+//! one task waits, the others run: the "I'm alive!" task prints all the
+//! while, and any number of clients are served at once, with no threads.
 //!
 //! Run it: `cargo run --bin echogood` (options: `--port`, default 45000,
 //! and `--host`, default 127.0.0.1). `I'm alive!` scrolls by without end;

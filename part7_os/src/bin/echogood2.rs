@@ -1,7 +1,7 @@
 //! # echogood2: a concurrent echo server (slide 167; original: `echogood2.py`)
 //!
 //! `echogood` without the "I'm alive!" task: a quiet echo server on step
-//! 7, with no threads, serving every client at once.
+//! 6 (`pyos7`), with no threads, serving every client at once.
 //!
 //! Run it: `cargo run --release --bin echogood2` (options: `--port`,
 //! default 45000, and `--host`, default 127.0.0.1), then connect with

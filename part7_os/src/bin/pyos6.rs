@@ -1,7 +1,8 @@
-//! # pyos6: waiting for a task (slide 144; original: `pyos6.py`)
+//! # pyos6: waiting for tasks (slide 144; original: `pyos6.py`)
 //!
-//! Step 6: a task can wait for another to exit, with `WaitTask`. `main`
-//! starts `foo` and waits for it: the scheduler keeps `main` aside, out
+//! The rest of step 5, task management (the deck's "Waiting for Tasks"): a
+//! task can wait for another to exit, with `WaitTask`. `main` starts `foo`
+//! and waits for it: the scheduler keeps `main` aside, out
 //! of the ready queue, until `foo` exits.
 //!
 //! `echobad` imports this step: the crate's library compiles this file as

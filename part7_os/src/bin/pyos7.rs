@@ -1,6 +1,6 @@
-//! # pyos7: waiting for I/O (slide 159; original: `pyos7.py`)
+//! # pyos7: I/O waiting (slide 159; original: `pyos7.py`)
 //!
-//! Step 7: a task that wants to read or write a socket first waits, with
+//! Step 6: a task that wants to read or write a socket first waits, with
 //! `ReadWait` or `WriteWait`, until it can do so without blocking. An
 //! I/O-polling task, started by `mainloop`, asks the operating system
 //! which sockets are ready (`select`, here over `poll(2)`) and schedules

@@ -1,7 +1,7 @@
-//! # echoserver: the echo server on step 8 (slide 183; original: `echoserver.py`)
+//! # echoserver: the echo server on pyos8 (slide 183; original: `echoserver.py`)
 //!
 //! A concurrent echo server whose I/O is in library subroutines: a task
-//! calls `recv`, `send` and `accept` by yielding them to step 8's
+//! calls `recv`, `send` and `accept` by yielding them to pyos8's
 //! trampoline (`sys.call(recv(&client, 65536))`), and gets their results.
 //! Compare Part 7's `echogood`, whose tasks wait with `ReadWait` and
 //! `WriteWait` before every socket call themselves.

@@ -1,6 +1,6 @@
 //! # pyos8: tasks with a call stack (slide 176; original: `pyos8.py`)
 //!
-//! Step 8, Part 7's step 7 plus one idea: a task can call a subroutine
+//! Part 7's step 6 (`pyos7`) plus one idea: a task can call a subroutine
 //! that is itself a coroutine, by yielding it, and get its result back
 //! (Python: `data = yield Recv(sock, 65536)`). Each task keeps a call
 //! stack of the coroutines it has entered, and its `run` is the

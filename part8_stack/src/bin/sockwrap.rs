@@ -1,14 +1,14 @@
 //! # sockwrap: a socket whose methods are coroutines (slide 185; original: `sockwrap.py`)
 //!
 //! `Socket` wraps a socket so that its methods, `accept`, `recv`, `send`
-//! and `close`, are subroutines of step 8: a task calls them by yielding
+//! and `close`, are subroutines of pyos8: a task calls them by yielding
 //! them, `sys.call(client.recv(65536))`, and code using the wrapper reads
 //! almost like code using plain sockets.
 //!
 //! Where Rust departs: a listening socket and a connected one are two
 //! types, `Socket<Listener>` (it can only `accept`) and
 //! `Socket<TcpStream>` (it can only `recv`, `send` and `close`); and the
-//! methods call step 8's library subroutines (`from pyos8 import *`)
+//! methods call pyos8's library subroutines (`from pyos8 import *`)
 //! rather than repeat their code.
 //!
 //! `echoserver2` imports it: the crate's library compiles this file as

@@ -11,8 +11,8 @@
 //! `main_coroutine` yields `add(2, 2)` and is sent back the result, and
 //! `main` is the trampoline, written out by hand for this one call. (The
 //! generators are the workbook's `Generator`, from Part 1; `main` is
-//! Rust's entry point, so Python's `main` is `main_coroutine`.) Step 8 of
-//! the operating system, `pyos8`, makes the trampoline general.
+//! Rust's entry point, so Python's `main` is `main_coroutine`.) The next
+//! version of the operating system, `pyos8`, makes the trampoline general.
 //!
 //! Run it: `cargo run --bin trampoline`. It prints `4`.
 
