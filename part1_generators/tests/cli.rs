@@ -1,11 +1,8 @@
-//! Command-line cases, run and compared with their transcripts: every
-//! Part 1 slide's `console` block, the bad input cases and the command
-//! line (`--help`, unknown arguments) in `tests/cmd/`.
+//! Command-line cases, run and compared with their transcripts: the bad
+//! input cases and the command line (`--help`, unknown arguments) in
+//! `tests/cmd/`. (The slides' `console` blocks run in `tests/slides.rs`.)
 
 #[test]
-fn slides_and_command_lines() {
-    trycmd::TestCases::new()
-        .case("../slides/src/part1.md")
-        .case("../slides/src/part1/*.md")
-        .case("tests/cmd/*.md");
+fn command_lines() {
+    trycmd::TestCases::new().case("tests/cmd/*.md");
 }
