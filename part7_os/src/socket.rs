@@ -7,19 +7,26 @@
 //! - a listen backlog of [`BACKLOG`], so that slide 192's 900 clients,
 //!   connecting at once, are queued rather than dropped (most of the
 //!   course's servers ask for 5);
-//! - the open-file limit raised to its hard limit (the slides' `ulimit
-//!   -n`): each client costs a descriptor;
-//! - an `accept` that survives running out of descriptors ([`Listener`]).
+//! - room for as many clients as the server can hold, said at start-up:
+//!   the open-file limit raised (the slides' `ulimit -n`: each client
+//!   costs a descriptor), or lowered to keep within `--max-clients` and
+//!   the memory maps the clients' coroutine stacks need;
+//! - an `accept` that survives running out of descriptors ([`Listener`]),
+//!   so that a client the server has no room for is turned away, and
+//!   [`log`], which says so without flooding the log.
 
 use clap::Args;
 use rustix::io::Errno;
 use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
 use socket2::{Domain, Socket, Type};
 use std::cell::Cell;
-use std::fs::File;
+use std::collections::BTreeMap;
+use std::fs::{self, File};
 use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// Connections the kernel queues for a server that has not accepted
 /// them yet (Linux caps it at `net.core.somaxconn`, 4096 by default).
@@ -34,6 +41,10 @@ pub struct ServerArgs {
     /// Port to listen on (0 picks a free one)
     #[arg(long, default_value_t = 45000)]
     pub port: u16,
+    /// Clients served at once; more are turned away [default: all it has
+    /// room for, said at start-up]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_clients: Option<u64>,
 }
 
 impl ServerArgs {
@@ -42,9 +53,10 @@ impl ServerArgs {
     /// `sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)`,
     /// `sock.bind((host, port))`, `sock.listen(BACKLOG)`. Then it says
     /// where, on stderr: `NAME: listening on ADDRESS` (the port picked,
-    /// for `--port 0`). An error is one line that names the address.
-    pub fn listen(&self, name: &str) -> io::Result<Listener> {
-        raise_fd_limit();
+    /// for `--port 0`), and how many clients, each costing the server
+    /// `stacks` coroutine stacks, it has room for. An error is one line
+    /// that names the address.
+    pub fn listen(&self, name: &str, stacks: u64) -> io::Result<Listener> {
         let resolve = format!("cannot resolve host {:?}", self.host);
         let addr = (self.host.as_str(), self.port)
             .to_socket_addrs()
@@ -64,25 +76,35 @@ impl ServerArgs {
             bind().map_err(context(format!("cannot listen on {addr}")))?;
         eprintln!("{name}: listening on {}", sock.local_addr()?);
         let reserve = Cell::new(File::open("/dev/null").ok());
+        // The descriptors after the listener's and the reserve's are the
+        // clients': the open-file limit leaves room for so many.
+        let first = sock.as_raw_fd() as u64 + 2;
+        let limit = getrlimit(Resource::Nofile);
+        let fds = limit.maximum.map(|max| max.saturating_sub(first));
+        let room = self.room(stacks, fds);
+        eprintln!("{name}: room for {room} clients at once");
+        let current = Some(first.saturating_add(room));
+        _ = setrlimit(Resource::Nofile, Rlimit { current, ..limit });
         Ok(Listener { sock, reserve })
     }
     // ANCHOR_END: listen
+
+    /// As many clients as `--max-clients` says, as there are descriptors
+    /// for, and as the memory maps allow: two a coroutine stack (the
+    /// stack and its guard page), of the `vm.max_map_count` a process may
+    /// have, a tenth kept for the rest of the program.
+    fn room(&self, stacks: u64, fds: Option<u64>) -> u64 {
+        let maps = fs::read_to_string("/proc/sys/vm/max_map_count");
+        let maps = maps.ok().and_then(|m| m.trim().parse::<u64>().ok());
+        let by_maps = (maps.unwrap_or(65530) * 9 / 10).checked_div(2 * stacks);
+        let limits = [self.max_clients, fds, by_maps];
+        limits.into_iter().flatten().min().unwrap_or(u64::MAX)
+    }
 }
 
 /// Puts `what` before an error's message.
 fn context(what: String) -> impl FnOnce(io::Error) -> io::Error {
     move |e| io::Error::new(e.kind(), format!("{what}: {e}"))
-}
-
-/// Raises the soft limit on open files to the hard limit, as `ulimit -n`
-/// does in a shell (the usual soft limit, 1024, is a thousand clients).
-fn raise_fd_limit() {
-    let limit = getrlimit(Resource::Nofile);
-    let raised = Rlimit {
-        current: limit.maximum,
-        maximum: limit.maximum,
-    };
-    let _ = setrlimit(Resource::Nofile, raised); // as much as it can
 }
 
 // ANCHOR: listener
@@ -94,7 +116,8 @@ fn raise_fd_limit() {
 /// spins (Python's raises, and its server dies). So a descriptor is kept
 /// in reserve: `accept` frees it, accepts the connection, closes it (the
 /// client sees its connection closed, not a hang), and takes the reserve
-/// back.
+/// back. That is also how a client beyond the server's room is turned
+/// away: the open-file limit leaves no descriptor for it.
 pub struct Listener {
     sock: TcpListener,
     reserve: Cell<Option<File>>,
@@ -121,7 +144,7 @@ impl Listener {
                 let turned_away = self.sock.accept().map(|(_, addr)| addr);
                 self.reserve.set(File::open("/dev/null").ok());
                 let addr = turned_away?; // (none was waiting after all)
-                let why = format!("{e}: closed the connection from {addr}");
+                let why = format!("{e}: turned away the client from {addr}");
                 Err(io::Error::new(e.kind(), why))
             }
             Err(e) => Err(e),
@@ -140,6 +163,23 @@ impl AsFd for Listener {
     }
 }
 // ANCHOR_END: listener
+
+/// Prints `WHAT: ERROR` on stderr, at most once a second for each `what`
+/// and kind of error: a crowd turned away must neither flood the log nor
+/// slow the server down.
+pub fn log(what: &str, e: &io::Error) {
+    type Last = BTreeMap<(String, ErrorKind), Instant>;
+    static LAST: Mutex<Last> = Mutex::new(BTreeMap::new());
+    let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
+    let at = last.entry((what.into(), e.kind())).or_insert_with(|| {
+        eprintln!("{what}: {e}"); // the first of its kind
+        Instant::now()
+    });
+    if at.elapsed() >= Duration::from_secs(1) {
+        eprintln!("{what}: {e}");
+        *at = Instant::now();
+    }
+}
 
 /// Python's way of printing an address, `('127.0.0.1', 50000)`, as the
 /// servers print it in `Connection from ...`.

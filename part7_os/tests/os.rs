@@ -22,6 +22,40 @@ fn note(log: &Log, line: impl Into<String>) {
     log.borrow_mut().push(line.into());
 }
 
+/// Step 7 answers `new` and `NewTask` with a `Result` (a task needs a
+/// stack, which the kernel may refuse), steps 5 and 6 with the task's id:
+/// `.made()` gives the id either way, so that one test runs on every step.
+trait Made {
+    fn made(self) -> u32;
+}
+
+impl Made for u32 {
+    fn made(self) -> u32 {
+        self
+    }
+}
+
+impl Made for std::io::Result<u32> {
+    fn made(self) -> u32 {
+        self.expect("a stack for the task")
+    }
+}
+
+/// The same for `mainloop`, which on step 7 may fail to start its I/O task.
+trait Ran {
+    fn ran(self);
+}
+
+impl Ran for () {
+    fn ran(self) {}
+}
+
+impl Ran for std::io::Result<()> {
+    fn ran(self) {
+        self.expect("a stack for the I/O task")
+    }
+}
+
 /// The tests every step from 5 on must pass, for the steps the library
 /// compiles (same API, one module each).
 macro_rules! task_management {
@@ -35,13 +69,15 @@ macro_rules! task_management {
                 let seen = Rc::new(Cell::new(0));
                 let out = Rc::clone(&seen);
                 let mut sched = Scheduler::default();
-                sched.new(|sys: &Sys| sys.yield_());
-                sched.new(move |sys: &Sys| {
-                    // A TaskId, typed: no enum to unpack.
-                    let tid: part7_os::$step::TaskId = sys.call(GetTid);
-                    out.set(tid);
-                });
-                sched.mainloop();
+                sched.new(|sys: &Sys| sys.yield_()).made();
+                sched
+                    .new(move |sys: &Sys| {
+                        // A TaskId, typed: no enum to unpack.
+                        let tid: part7_os::$step::TaskId = sys.call(GetTid);
+                        out.set(tid);
+                    })
+                    .made();
+                sched.mainloop().ran();
                 assert_eq!(seen.get(), 2);
             }
 
@@ -52,29 +88,33 @@ macro_rules! task_management {
                 let turns = Rc::new(Cell::new(0));
                 let counter = Rc::clone(&turns);
                 let mut sched = Scheduler::default();
-                sched.new(move |sys: &Sys| {
-                    let child = sys.call(NewTask(move |sys: &Sys| {
-                        let _cleanup = Cleanup(flag);
-                        loop {
-                            counter.set(counter.get() + 1);
+                sched
+                    .new(move |sys: &Sys| {
+                        let child = sys
+                            .call(NewTask(move |sys: &Sys| {
+                                let _cleanup = Cleanup(flag);
+                                loop {
+                                    counter.set(counter.get() + 1);
+                                    sys.yield_();
+                                }
+                            }))
+                            .made();
+                        for _ in 0..3 {
                             sys.yield_();
                         }
-                    }));
-                    for _ in 0..3 {
+                        assert!(turns.get() > 0, "the child never ran");
+                        assert!(!cleaned.get());
+                        assert!(sys.call(KillTask(child)));
+                        // Its stack was unwound during the call.
+                        assert!(cleaned.get(), "the killed task's clean-up");
+                        let turns_then = turns.get();
                         sys.yield_();
-                    }
-                    assert!(turns.get() > 0, "the child never ran");
-                    assert!(!cleaned.get());
-                    assert!(sys.call(KillTask(child)));
-                    // Its stack was unwound during the call.
-                    assert!(cleaned.get(), "the killed task's clean-up");
-                    let turns_then = turns.get();
-                    sys.yield_();
-                    sys.yield_();
-                    assert_eq!(turns.get(), turns_then, "it ran again");
-                    assert!(!sys.call(KillTask(child)), "killed twice");
-                });
-                sched.mainloop();
+                        sys.yield_();
+                        assert_eq!(turns.get(), turns_then, "it ran again");
+                        assert!(!sys.call(KillTask(child)), "killed twice");
+                    })
+                    .made();
+                sched.mainloop().ran();
             }
 
             #[test]
@@ -83,25 +123,31 @@ macro_rules! task_management {
                 let cleanup = Cleanup(Rc::clone(&cleaned));
                 let mut sched = Scheduler::default();
                 // Task 1 runs first and kills task 2 before its first turn.
-                sched.new(move |sys: &Sys| {
-                    assert!(!cleaned.get());
-                    assert!(sys.call(KillTask(2)));
-                    assert!(cleaned.get());
-                });
-                sched.new(move |_: &Sys| {
-                    let _owned = cleanup;
-                    panic!("the killed task must never run");
-                });
-                sched.mainloop();
+                sched
+                    .new(move |sys: &Sys| {
+                        assert!(!cleaned.get());
+                        assert!(sys.call(KillTask(2)));
+                        assert!(cleaned.get());
+                    })
+                    .made();
+                sched
+                    .new(move |_: &Sys| {
+                        let _owned = cleanup;
+                        panic!("the killed task must never run");
+                    })
+                    .made();
+                sched.mainloop().ran();
             }
 
             #[test]
             fn killing_an_unknown_task_answers_false() {
                 let mut sched = Scheduler::default();
-                sched.new(|sys: &Sys| {
-                    assert!(!sys.call(KillTask(99)));
-                });
-                sched.mainloop();
+                sched
+                    .new(|sys: &Sys| {
+                        assert!(!sys.call(KillTask(99)));
+                    })
+                    .made();
+                sched.mainloop().ran();
             }
 
             #[test]
@@ -111,13 +157,15 @@ macro_rules! task_management {
                 let after = Rc::new(Cell::new(false));
                 let reached = Rc::clone(&after);
                 let mut sched = Scheduler::default();
-                sched.new(move |sys: &Sys| {
-                    let _cleanup = Cleanup(flag);
-                    let me = sys.call(GetTid);
-                    sys.call(KillTask(me));
-                    reached.set(true);
-                });
-                sched.mainloop();
+                sched
+                    .new(move |sys: &Sys| {
+                        let _cleanup = Cleanup(flag);
+                        let me = sys.call(GetTid);
+                        sys.call(KillTask(me));
+                        reached.set(true);
+                    })
+                    .made();
+                sched.mainloop().ran();
                 assert!(cleaned.get());
                 assert!(!after.get(), "a killed task went on running");
             }
@@ -142,16 +190,20 @@ macro_rules! task_waiting {
                 let log: Log = Log::default();
                 let (a, b) = (Rc::clone(&log), Rc::clone(&log));
                 let mut sched = Scheduler::default();
-                sched.new(move |sys: &Sys| {
-                    assert!(!sys.call(WaitTask(42)));
-                    note(&a, "waiter done");
-                });
-                sched.new(move |sys: &Sys| {
-                    note(&b, "other turn 1");
-                    sys.yield_();
-                    note(&b, "other turn 2");
-                });
-                sched.mainloop();
+                sched
+                    .new(move |sys: &Sys| {
+                        assert!(!sys.call(WaitTask(42)));
+                        note(&a, "waiter done");
+                    })
+                    .made();
+                sched
+                    .new(move |sys: &Sys| {
+                        note(&b, "other turn 1");
+                        sys.yield_();
+                        note(&b, "other turn 2");
+                    })
+                    .made();
+                sched.mainloop().ran();
                 // Back before the other task's second turn: no waiting.
                 assert_eq!(
                     *log.borrow(),
@@ -164,19 +216,23 @@ macro_rules! task_waiting {
                 let log: Log = Log::default();
                 let (a, b) = (Rc::clone(&log), Rc::clone(&log));
                 let mut sched = Scheduler::default();
-                sched.new(move |sys: &Sys| {
-                    let child = sys.call(NewTask(|_: &Sys| {}));
-                    sys.yield_(); // the child runs and finishes
-                    assert!(!sys.call(WaitTask(child)));
-                    note(&a, "waiter done");
-                });
-                sched.new(move |sys: &Sys| {
-                    for turn in 1..=5 {
-                        note(&b, format!("other turn {turn}"));
-                        sys.yield_();
-                    }
-                });
-                sched.mainloop();
+                sched
+                    .new(move |sys: &Sys| {
+                        let child = sys.call(NewTask(|_: &Sys| {})).made();
+                        sys.yield_(); // the child runs and finishes
+                        assert!(!sys.call(WaitTask(child)));
+                        note(&a, "waiter done");
+                    })
+                    .made();
+                sched
+                    .new(move |sys: &Sys| {
+                        for turn in 1..=5 {
+                            note(&b, format!("other turn {turn}"));
+                            sys.yield_();
+                        }
+                    })
+                    .made();
+                sched.mainloop().ran();
                 // Each call costs the waiter a turn (it goes to the back of
                 // the queue), but it is never parked.
                 let log = log.borrow();
@@ -188,17 +244,21 @@ macro_rules! task_waiting {
                 let log: Log = Log::default();
                 let (a, b) = (Rc::clone(&log), Rc::clone(&log));
                 let mut sched = Scheduler::default();
-                sched.new(move |sys: &Sys| {
-                    let child = sys.call(NewTask(move |sys: &Sys| {
-                        for turn in 1..=3 {
-                            note(&b, format!("child turn {turn}"));
-                            sys.yield_();
-                        }
-                    }));
-                    assert!(sys.call(WaitTask(child)));
-                    note(&a, "waiter done");
-                });
-                sched.mainloop();
+                sched
+                    .new(move |sys: &Sys| {
+                        let child = sys
+                            .call(NewTask(move |sys: &Sys| {
+                                for turn in 1..=3 {
+                                    note(&b, format!("child turn {turn}"));
+                                    sys.yield_();
+                                }
+                            }))
+                            .made();
+                        assert!(sys.call(WaitTask(child)));
+                        note(&a, "waiter done");
+                    })
+                    .made();
+                sched.mainloop().ran();
                 assert_eq!(
                     *log.borrow(),
                     [
@@ -216,29 +276,36 @@ macro_rules! task_waiting {
                 let log: Log = Log::default();
                 let l = Rc::clone(&log);
                 let mut sched = Scheduler::default();
-                sched.new(move |sys: &Sys| {
-                    let sleeper = sys.call(NewTask(|sys: &Sys| {
-                        loop {
-                            sys.yield_();
-                        }
-                    }));
-                    // A waiter that is killed while it waits.
-                    let l2 = Rc::clone(&l);
-                    let doomed = sys.call(NewTask(move |sys: &Sys| {
-                        sys.call(WaitTask(sleeper));
-                        note(&l2, "killed waiter woke up");
-                    }));
-                    sys.yield_();
-                    assert!(sys.call(KillTask(doomed)));
-                    let l3 = Rc::clone(&l);
-                    sys.call(NewTask(move |sys: &Sys| {
-                        assert!(sys.call(WaitTask(sleeper)));
-                        note(&l3, "waiter woke up");
-                    }));
-                    sys.yield_();
-                    assert!(sys.call(KillTask(sleeper)));
-                });
-                sched.mainloop();
+                sched
+                    .new(move |sys: &Sys| {
+                        let sleeper = sys
+                            .call(NewTask(|sys: &Sys| {
+                                loop {
+                                    sys.yield_();
+                                }
+                            }))
+                            .made();
+                        // A waiter that is killed while it waits.
+                        let l2 = Rc::clone(&l);
+                        let doomed = sys
+                            .call(NewTask(move |sys: &Sys| {
+                                sys.call(WaitTask(sleeper));
+                                note(&l2, "killed waiter woke up");
+                            }))
+                            .made();
+                        sys.yield_();
+                        assert!(sys.call(KillTask(doomed)));
+                        let l3 = Rc::clone(&l);
+                        sys.call(NewTask(move |sys: &Sys| {
+                            assert!(sys.call(WaitTask(sleeper)));
+                            note(&l3, "waiter woke up");
+                        }))
+                        .made();
+                        sys.yield_();
+                        assert!(sys.call(KillTask(sleeper)));
+                    })
+                    .made();
+                sched.mainloop().ran();
                 assert_eq!(*log.borrow(), ["waiter woke up"]);
             }
         }
@@ -252,6 +319,7 @@ mod waiting {
 }
 
 mod io_waiting {
+    use super::{Made, Ran};
     use part7_os::pyos7::{KillTask, NewTask, ReadWait, Scheduler, Sys};
     use std::cell::Cell;
     use std::io::{Read, Write};
@@ -264,20 +332,24 @@ mod io_waiting {
         let got = Rc::new(Cell::new(0u8));
         let out = Rc::clone(&got);
         let mut sched = Scheduler::default();
-        sched.new(move |sys: &Sys| {
-            let mine = Rc::new(mine);
-            sys.call(ReadWait(mine.clone())); // nothing yet: it waits
-            let mut buf = [0; 1];
-            (&*mine).read_exact(&mut buf).unwrap();
-            out.set(buf[0]);
-        });
-        sched.new(move |sys: &Sys| {
-            sys.yield_();
-            sys.yield_(); // the reader is waiting, not running
-            (&theirs).write_all(b"x").unwrap();
-        });
+        sched
+            .new(move |sys: &Sys| {
+                let mine = Rc::new(mine);
+                sys.call(ReadWait(mine.clone())); // nothing yet: it waits
+                let mut buf = [0; 1];
+                (&*mine).read_exact(&mut buf).unwrap();
+                out.set(buf[0]);
+            })
+            .made();
+        sched
+            .new(move |sys: &Sys| {
+                sys.yield_();
+                sys.yield_(); // the reader is waiting, not running
+                (&theirs).write_all(b"x").unwrap();
+            })
+            .made();
         // Returns once every task, the polling task too, has ended.
-        sched.mainloop();
+        sched.mainloop().ran();
         assert_eq!(got.get(), b'x');
     }
 
@@ -287,22 +359,26 @@ mod io_waiting {
         let saw_eof = Rc::new(Cell::new(false));
         let eof = Rc::clone(&saw_eof);
         let mut sched = Scheduler::default();
-        sched.new(move |sys: &Sys| {
-            let reader = sys.call(NewTask(move |sys: &Sys| {
-                sys.call(ReadWait(Rc::new(mine))); // nothing will come
-                panic!("woken though nothing was sent");
-            }));
-            sys.yield_(); // the reader starts waiting
-            assert!(sys.call(KillTask(reader)));
-            // Its end of the pair is closed: ours reads end of file.
-            let theirs = Rc::new(theirs);
-            sys.call(ReadWait(theirs.clone()));
-            let mut buf = [0; 8];
-            assert_eq!((&*theirs).read(&mut buf).unwrap(), 0);
-            eof.set(true);
-        });
+        sched
+            .new(move |sys: &Sys| {
+                let reader = sys
+                    .call(NewTask(move |sys: &Sys| {
+                        sys.call(ReadWait(Rc::new(mine))); // nothing will come
+                        panic!("woken though nothing was sent");
+                    }))
+                    .made();
+                sys.yield_(); // the reader starts waiting
+                assert!(sys.call(KillTask(reader)));
+                // Its end of the pair is closed: ours reads end of file.
+                let theirs = Rc::new(theirs);
+                sys.call(ReadWait(theirs.clone()));
+                let mut buf = [0; 8];
+                assert_eq!((&*theirs).read(&mut buf).unwrap(), 0);
+                eof.set(true);
+            })
+            .made();
         // Returns only if no wait is left behind.
-        sched.mainloop();
+        sched.mainloop().ran();
         assert!(saw_eof.get());
     }
 }

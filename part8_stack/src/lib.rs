@@ -31,8 +31,9 @@
 //! sched.new(|sys: &Sys| {
 //!     let r: u32 = sys.call(add_tid(41)); // typed: no value to unpack
 //!     assert_eq!(r, 42);
-//! });
-//! sched.mainloop();
+//! })?; // an error if no stack can be had
+//! sched.mainloop()?;
+//! # Ok::<(), std::io::Error>(())
 //! ```
 
 extern crate self as part8_stack; // so that lesson files can say part8_stack::...

@@ -15,7 +15,7 @@
 //! connection whose unsent output passes [`HIGH_WATER`] bytes, so that a
 //! client that sends without reading cannot grow the server's memory.
 
-use part7_os::socket::Listener;
+use part7_os::socket::{Listener, log};
 use rustix::event::{PollFd, PollFlags, poll};
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::TcpStream;
@@ -154,7 +154,8 @@ impl Reactor {
                 }
                 Ok(_) => {}
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return,
-                Err(e) => eprintln!("reactor: {e}"),
+                // A client turned away (no descriptor), or a failed accept.
+                Err(e) => log("reactor", &e),
             }
         }
     }

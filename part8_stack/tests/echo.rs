@@ -1,8 +1,9 @@
 //! Every echo server of Part 8, run as a program on a port of its
 //! choosing, passes Part 7's tests: every byte back in order under 100
 //! clients at once with rough ones among them, a client that stops
-//! reading stalls only itself, half-close; and out of file descriptors,
-//! it turns clients away and lives on. (The clients: Part 7's
+//! reading stalls only itself, half-close; and out of room (file
+//! descriptors, `--max-clients`, memory for coroutine stacks), it turns
+//! clients away and lives on. (The clients: Part 7's
 //! `tests/common/mod.rs`.)
 
 #[path = "../../part7_os/tests/common/mod.rs"]
@@ -49,5 +50,22 @@ fn echostackful_keeps_every_byte_of_every_client() {
 fn out_of_descriptors_every_server_turns_clients_away_and_lives_on() {
     for server in SERVERS {
         common::out_of_descriptors(server);
+    }
+}
+
+#[test]
+fn at_max_clients_every_server_turns_clients_away_and_lives_on() {
+    for server in SERVERS {
+        common::at_max_clients(server);
+    }
+}
+
+/// The servers on coroutines (all but `twistedecho`, whose clients need
+/// no stack).
+#[cfg(target_os = "linux")]
+#[test]
+fn out_of_stacks_every_coroutine_server_turns_clients_away_and_lives_on() {
+    for server in [SERVERS[0], SERVERS[1], SERVERS[3]] {
+        common::out_of_stacks(server);
     }
 }

@@ -36,11 +36,13 @@ fn a_subroutine_returns_its_result_with_its_own_type() {
     let got = Rc::new(Cell::new(0));
     let out = Rc::clone(&got);
     let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| {
-        let r: i32 = sys.call(add(2, 2));
-        out.set(r);
-    });
-    sched.mainloop();
+    sched
+        .new(move |sys: &Sys| {
+            let r: i32 = sys.call(add(2, 2));
+            out.set(r);
+        })
+        .unwrap();
+    sched.mainloop().unwrap();
     assert_eq!(got.get(), 4);
 }
 
@@ -49,14 +51,16 @@ fn a_subroutine_runs_only_when_called() {
     let ran = Rc::new(Cell::new(false));
     let (flag, seen) = (Rc::clone(&ran), Rc::clone(&ran));
     let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| {
-        let sub = Subroutine::new(move |_: &Sys| flag.set(true));
-        sys.yield_();
-        assert!(!seen.get(), "made, and a turn later still not run");
-        sys.call(sub);
-        assert!(seen.get(), "run when called");
-    });
-    sched.mainloop();
+    sched
+        .new(move |sys: &Sys| {
+            let sub = Subroutine::new(move |_: &Sys| flag.set(true));
+            sys.yield_();
+            assert!(!seen.get(), "made, and a turn later still not run");
+            sys.call(sub);
+            assert!(seen.get(), "run when called");
+        })
+        .unwrap();
+    sched.mainloop().unwrap();
     assert!(ran.get());
 }
 
@@ -76,9 +80,11 @@ fn subroutines_call_subroutines_and_make_system_calls() {
     let got = Rc::new(Cell::new(0));
     let out = Rc::clone(&got);
     let mut sched = Scheduler::default();
-    sched.new(|sys: &Sys| sys.yield_()); // task 1
-    sched.new(move |sys: &Sys| out.set(sys.call(level(2)))); // task 2
-    sched.mainloop();
+    sched.new(|sys: &Sys| sys.yield_()).unwrap(); // task 1
+    sched
+        .new(move |sys: &Sys| out.set(sys.call(level(2))))
+        .unwrap(); // task 2
+    sched.mainloop().unwrap();
     assert_eq!(got.get(), 2 + 2 + 2);
 }
 
@@ -87,21 +93,25 @@ fn a_yield_in_a_subroutine_gives_up_the_tasks_turn() {
     let log: Log = Log::default();
     let (a, b) = (Rc::clone(&log), Rc::clone(&log));
     let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| {
-        let a2 = Rc::clone(&a);
-        sys.call(Subroutine::new(move |sys: &Sys| {
-            note(&a2, "sub before");
+    sched
+        .new(move |sys: &Sys| {
+            let a2 = Rc::clone(&a);
+            sys.call(Subroutine::new(move |sys: &Sys| {
+                note(&a2, "sub before");
+                sys.yield_();
+                note(&a2, "sub after");
+            }));
+            note(&a, "caller after");
+        })
+        .unwrap();
+    sched
+        .new(move |sys: &Sys| {
+            note(&b, "other 1");
             sys.yield_();
-            note(&a2, "sub after");
-        }));
-        note(&a, "caller after");
-    });
-    sched.new(move |sys: &Sys| {
-        note(&b, "other 1");
-        sys.yield_();
-        note(&b, "other 2");
-    });
-    sched.mainloop();
+            note(&b, "other 2");
+        })
+        .unwrap();
+    sched.mainloop().unwrap();
     assert_eq!(
         *log.borrow(),
         [
@@ -119,30 +129,34 @@ fn killing_a_task_in_a_call_unwinds_its_whole_call_stack() {
     let log: Log = Log::default();
     let l = Rc::clone(&log);
     let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| {
-        let l1 = Rc::clone(&l);
-        let victim = sys.call(NewTask(move |sys: &Sys| {
-            let _body = Cleanup("body", Rc::clone(&l1));
-            let l2 = Rc::clone(&l1);
-            sys.call(Subroutine::new(move |sys: &Sys| {
-                let _sub = Cleanup("sub", Rc::clone(&l2));
-                let l3 = Rc::clone(&l2);
-                sys.call(Subroutine::new(move |sys: &Sys| {
-                    let _inner = Cleanup("inner", l3);
-                    loop {
-                        sys.yield_();
-                    }
-                }));
-                unreachable!("the inner subroutine never returns");
-            }));
-        }));
-        sys.yield_();
-        sys.yield_(); // the victim is now three coroutines deep
-        note(&l, "killing");
-        assert!(sys.call(KillTask(victim)));
-        note(&l, "killed");
-    });
-    sched.mainloop();
+    sched
+        .new(move |sys: &Sys| {
+            let l1 = Rc::clone(&l);
+            let victim = sys
+                .call(NewTask(move |sys: &Sys| {
+                    let _body = Cleanup("body", Rc::clone(&l1));
+                    let l2 = Rc::clone(&l1);
+                    sys.call(Subroutine::new(move |sys: &Sys| {
+                        let _sub = Cleanup("sub", Rc::clone(&l2));
+                        let l3 = Rc::clone(&l2);
+                        sys.call(Subroutine::new(move |sys: &Sys| {
+                            let _inner = Cleanup("inner", l3);
+                            loop {
+                                sys.yield_();
+                            }
+                        }));
+                        unreachable!("the inner subroutine never returns");
+                    }));
+                }))
+                .unwrap();
+            sys.yield_();
+            sys.yield_(); // the victim is now three coroutines deep
+            note(&l, "killing");
+            assert!(sys.call(KillTask(victim)));
+            note(&l, "killed");
+        })
+        .unwrap();
+    sched.mainloop().unwrap();
     let mut log = log.borrow().clone();
     assert_eq!(log.first().map(String::as_str), Some("killing"));
     assert_eq!(log.last().map(String::as_str), Some("killed"));
@@ -158,16 +172,20 @@ fn step_7s_system_calls_go_on_working() {
     let log: Log = Log::default();
     let (a, b) = (Rc::clone(&log), Rc::clone(&log));
     let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| {
-        let child = sys.call(NewTask(move |sys: &Sys| {
-            sys.yield_(); // still running when the parent waits
-            let r = sys.call(add(1, 1));
-            note(&b, format!("child got {r}"));
-        }));
-        assert!(sys.call(WaitTask(child)));
-        note(&a, "parent done");
-    });
-    sched.mainloop();
+    sched
+        .new(move |sys: &Sys| {
+            let child = sys
+                .call(NewTask(move |sys: &Sys| {
+                    sys.yield_(); // still running when the parent waits
+                    let r = sys.call(add(1, 1));
+                    note(&b, format!("child got {r}"));
+                }))
+                .unwrap();
+            assert!(sys.call(WaitTask(child)));
+            note(&a, "parent done");
+        })
+        .unwrap();
+    sched.mainloop().unwrap();
     assert_eq!(*log.borrow(), ["child got 2", "parent done"]);
 }
 
@@ -200,15 +218,17 @@ fn a_call_runs_on_the_stack_an_earlier_call_left() {
     let faults = Rc::new(Cell::new(0));
     let out = Rc::clone(&faults);
     let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| {
-        sys.call(touch()); // the first call needs a new stack
-        let before = minor_faults();
-        for _ in 0..1000 {
-            sys.call(touch());
-        }
-        out.set(minor_faults() - before);
-    });
-    sched.mainloop();
+    sched
+        .new(move |sys: &Sys| {
+            sys.call(touch()); // the first call needs a new stack
+            let before = minor_faults();
+            for _ in 0..1000 {
+                sys.call(touch());
+            }
+            out.set(minor_faults() - before);
+        })
+        .unwrap();
+    sched.mainloop().unwrap();
     let faults = faults.get();
     assert!(faults < 1000, "{faults} page faults in 1,000 calls");
 }

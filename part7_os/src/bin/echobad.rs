@@ -79,8 +79,8 @@ fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
     // Python binds in `server`; here first, so that a port in use is one
-    // line and exit status 1.
-    let sock = args.server.listen("echobad")?;
+    // line and exit status 1. A stack a client: its task's.
+    let sock = args.server.listen("echobad", 1)?;
     let mut sched = Scheduler::default();
     sched.new(alive);
     sched.new(move |sys: &Sys| server(sys, sock));

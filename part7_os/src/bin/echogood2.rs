@@ -12,7 +12,7 @@
 use clap::Parser;
 use part1_generators::Fail;
 use part7_os::pyos7::{NewTask, ReadWait, Scheduler, Sys, WriteWait};
-use part7_os::socket::{Listener, ServerArgs, python_addr};
+use part7_os::socket::{Listener, ServerArgs, log, python_addr};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::rc::Rc;
@@ -56,13 +56,18 @@ fn server(sys: &Sys, sock: Listener) {
         sys.call(ReadWait(sock.clone()));
         match sock.accept() {
             Ok((client, addr)) => {
-                sys.call(NewTask(move |sys: &Sys| {
+                let task = sys.call(NewTask(move |sys: &Sys| {
                     if let Err(e) = handle_client(sys, client, addr) {
                         eprintln!("echogood2: client {addr}: {e}");
                     }
                 }));
+                // No stack for its task: the client it would own is closed.
+                if let Err(e) = task {
+                    log("echogood2: no task for a client", &e);
+                }
             }
-            Err(e) => eprintln!("echogood2: {e}"),
+            // A client turned away (no descriptor), or a failed accept.
+            Err(e) => log("echogood2", &e),
         }
     }
 }
@@ -80,10 +85,10 @@ fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
     // Python binds in `server`; here first, so that a port in use is one
-    // line and exit status 1.
-    let sock = args.server.listen("echogood2")?;
+    // line and exit status 1. A stack a client: its task's.
+    let sock = args.server.listen("echogood2", 1)?;
     let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| server(sys, sock));
-    sched.mainloop();
+    sched.new(move |sys: &Sys| server(sys, sock))?;
+    sched.mainloop()?;
     Ok(())
 }

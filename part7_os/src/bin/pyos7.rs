@@ -14,6 +14,7 @@
 //! (`cargo run --bin echogood`). `cargo run --bin pyos7` says so.
 
 use clap::Parser;
+use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 use std::any::Any;
@@ -81,6 +82,9 @@ impl Sys<'_> {
 pub struct StopIteration;
 
 // ANCHOR: task
+/// Bytes of stack for each task (what `Coroutine::new` gives).
+pub const STACK_SIZE: usize = 1 << 20;
+
 /// A task: an id and a coroutine (Python: `class Task`).
 ///
 /// Python numbers tasks with a class attribute; here whoever makes a task
@@ -96,18 +100,25 @@ pub struct Task {
 
 impl Task {
     /// A task that runs `target` (Python: `Task(foo())`). Nothing runs
-    /// until the first [`Task::run`].
-    pub fn new(tid: TaskId, target: impl FnOnce(&Sys) + 'static) -> Task {
+    /// until the first [`Task::run`]. An error if no stack can be had.
+    pub fn new(
+        tid: TaskId,
+        target: impl FnOnce(&Sys) + 'static,
+    ) -> io::Result<Task> {
+        // A stack is memory the kernel maps, and may refuse: an error then
+        // (Python: `MemoryError`), where `Coroutine::new` would panic.
+        let stack = DefaultStack::new(STACK_SIZE)?;
         // The value that starts the body is not seen (Python's first
         // `send(None)`).
-        let target = Coroutine::new(move |yielder, _: SendVal| {
-            target(&Sys { yielder });
-        });
-        Task {
+        let target =
+            Coroutine::with_stack(stack, move |yielder, _: SendVal| {
+                target(&Sys { yielder });
+            });
+        Ok(Task {
             tid,
             target,
             sendval: None,
-        }
+        })
     }
 
     /// Runs a task until it hits the next yield statement: what it
@@ -155,15 +166,19 @@ pub type Waiting = HashMap<RawFd, (TaskId, Rc<dyn AsFd>)>;
 // ANCHOR_END: fields
 
 impl Scheduler {
-    /// Makes a task that runs `target`, schedules it, and returns its id.
-    /// (Python's name; a scheduler itself is made with `default()`.)
+    /// Makes a task that runs `target`, schedules it, and returns its id,
+    /// or why it could not. (Python's name; a scheduler itself is made
+    /// with `default()`.)
     #[allow(clippy::new_ret_no_self)]
-    pub fn new(&mut self, target: impl FnOnce(&Sys) + 'static) -> TaskId {
+    pub fn new(
+        &mut self,
+        target: impl FnOnce(&Sys) + 'static,
+    ) -> io::Result<TaskId> {
+        let newtask = Task::new(self.taskid + 1, target)?;
         self.taskid += 1;
-        let newtask = Task::new(self.taskid, target);
         self.taskmap.insert(newtask.tid, newtask);
         self.schedule(self.taskid);
-        self.taskid
+        Ok(self.taskid)
     }
 
     // ANCHOR: exit
@@ -231,8 +246,8 @@ impl Scheduler {
 
     // ANCHOR: mainloop
     /// Runs the ready tasks in turn, until none is ready.
-    pub fn mainloop(&mut self) {
-        self.new(iotask);
+    pub fn mainloop(&mut self) -> io::Result<()> {
+        self.new(iotask)?;
         // Python: `while self.taskmap:` then `self.ready.get()`, which
         // would wait forever on an empty queue; this loop ends then.
         while let Some(tid) = self.ready.pop_front() {
@@ -252,6 +267,7 @@ impl Scheduler {
                 Err(StopIteration) => self.exit(tid),
             }
         }
+        Ok(())
     }
     // ANCHOR_END: mainloop
 }
@@ -353,14 +369,14 @@ impl SystemCall for GetTid {
 // ANCHOR_END: gettid
 
 // ANCHOR: newtask
-/// Create a new task running `target`; answers its id (Python: `class
-/// NewTask`, made as `NewTask(foo())`).
+/// Create a new task running `target`; answers its id, or why there is
+/// none (Python: `class NewTask`, made as `NewTask(foo())`).
 pub struct NewTask<F>(pub F);
 
 impl<F: FnOnce(&Sys) + 'static> SystemCall for NewTask<F> {
-    type Output = TaskId;
+    type Output = io::Result<TaskId>;
 
-    fn handle(self, task: TaskId, sched: &mut Scheduler) -> TaskId {
+    fn handle(self, task: TaskId, sched: &mut Scheduler) -> Self::Output {
         let tid = sched.new(self.0);
         sched.schedule(task);
         tid

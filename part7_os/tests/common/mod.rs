@@ -10,7 +10,10 @@
 //!   byte of the echo, while 20 others reset their connections or vanish
 //!   mid-stream), [`a_client_that_stops_reading`] and [`half_close`].
 //! - [`out_of_descriptors`]: a server whose open-file limit is lowered
-//!   under it turns clients away, and serves again once it has room.
+//!   under it turns clients away, and serves again once it has room;
+//!   [`at_max_clients`] and [`out_of_stacks`] the same, for a server
+//!   started with `--max-clients 3`, and one whose address space is
+//!   lowered under it until it cannot map another coroutine stack.
 //!
 //! Every wait is bounded; every child process is killed and reaped.
 
@@ -52,6 +55,7 @@ impl Running {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            .env("RUST_BACKTRACE", "1") // the hard case: see `out_of_stacks`
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
         let stdout = child.stdout.take().expect("stdout is piped");
@@ -87,8 +91,9 @@ impl Running {
         (server, addr)
     }
 
-    /// Reads the server's `NAME: listening on ADDRESS` line from stderr
-    /// and returns the address; the rest of stderr is passed through.
+    /// Reads the server's `NAME: listening on ADDRESS` line from stderr,
+    /// and its `NAME: room for N clients at once`, and returns the
+    /// address; the rest of stderr is passed through.
     pub fn listening_address(&mut self) -> SocketAddr {
         let stderr = self.stderr.take().expect("asked once");
         let mut reader = BufReader::new(stderr);
@@ -99,6 +104,11 @@ impl Running {
             .rsplit_once("listening on ")
             .map(|(_, addr)| addr.to_string())
             .unwrap_or_else(|| panic!("no address in {line:?}"));
+        // Then how many clients it has room for: read here, so that the
+        // lines counted from now on are what it logs.
+        let mut room = String::new();
+        reader.read_line(&mut room).expect("cannot read stderr");
+        assert!(room.contains(": room for "), "{room:?}");
         let count = Arc::clone(&self.stderr_lines);
         thread::spawn(move || {
             for line in reader.lines().map_while(Result::ok) {
@@ -439,6 +449,103 @@ fn open_descriptors(pid: u32) -> Vec<u64> {
         .collect()
 }
 
+/// Connects `n` clients at once, and says what came of each: its echo,
+/// or its connection closed (turned away), or nothing in 10 s (hanging).
+pub fn crowd(addr: SocketAddr, n: usize) -> Vec<Outcome> {
+    let mut clients: Vec<TcpStream> = (0..n).map(|_| connect(addr)).collect();
+    for client in &clients {
+        let patience = Some(Duration::from_secs(10));
+        client.set_read_timeout(patience).expect("a timeout");
+    }
+    clients.iter_mut().map(try_echo).collect()
+}
+
+/// The server says why it turns clients away, but at most once a second
+/// for each of its `kinds` of refusal: checks the lines it wrote on
+/// stderr since it had written `before`, `started` ago.
+pub fn assert_quiet(
+    server: &Running,
+    before: usize,
+    started: Instant,
+    kinds: u64,
+) {
+    let logged = (server.stderr_count() - before) as u64;
+    let seconds = started.elapsed().as_secs();
+    assert!(
+        logged <= kinds * (1 + seconds),
+        "{logged} lines logged in {seconds} s, for {kinds} kinds of refusal"
+    );
+}
+
+/// A server started with `--max-clients 3` serves 3 clients of 8 and
+/// turns the other 5 away, not left hanging, with a line on stderr at
+/// most once a second; once the 3 have gone, a new client is served.
+pub fn at_max_clients(program: &str) {
+    let mut server =
+        Running::start(program, &["--port", "0", "--max-clients", "3"]);
+    let addr = server.listening_address();
+    let (before, started) = (server.stderr_count(), Instant::now());
+    let outcomes = crowd(addr, 8);
+    let (served, away) = outcomes.split_at(3);
+    assert!(served.iter().all(|o| *o == Outcome::Served), "{outcomes:?}");
+    assert!(
+        away.iter().all(|o| *o == Outcome::TurnedAway),
+        "{outcomes:?}"
+    );
+    assert_quiet(&server, before, started, 1);
+    // Once the server has seen the 3 go, it has room again.
+    let served = || try_echo(&mut connect(addr)) == Outcome::Served;
+    assert!(eventually(PATIENCE, served), "no room after the crowd");
+}
+
+/// Out of memory for coroutine stacks, a server turns clients away, one
+/// at a time, and serves again once memory is back: no panic (whose
+/// backtrace, with `RUST_BACKTRACE=1`, once hung a server that had no
+/// memory left to print it), no abort.
+///
+/// The test lowers the server's address-space limit (`prlimit`) to what
+/// it uses now plus 3 MiB, a few stacks; of 40 clients, the first are
+/// served and the rest turned away, none left hanging; the limit
+/// restored, a new client is served. (Linux: it reads `/proc/PID/status`.)
+pub fn out_of_stacks(program: &str) {
+    use rustix::process::{Pid, Resource, Rlimit, prlimit};
+    let (mut server, addr) = Running::server(program);
+    // A few round trips first, so that the server has made what it makes
+    // once, and its heap has grown to hold what a few clients need.
+    for _ in 0..4 {
+        assert_eq!(try_echo(&mut connect(addr)), Outcome::Served);
+    }
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", server.pid()))
+            .expect("the server's status");
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmSize:"))
+        .and_then(|size| size.trim().trim_end_matches(" kB").parse().ok())
+        .expect("VmSize");
+    let pid = Some(Pid::from_child(server.child()));
+    let lowered = Rlimit {
+        current: Some((kib << 10) + (3 << 20)),
+        maximum: None,
+    };
+    let saved = prlimit(pid, Resource::As, lowered)
+        .expect("cannot lower the server's limit");
+    let (before, started) = (server.stderr_count(), Instant::now());
+    let outcomes = crowd(addr, 40);
+    prlimit(pid, Resource::As, saved).expect("cannot restore the limit");
+    let served = outcomes.iter().filter(|o| **o == Outcome::Served).count();
+    assert!(served >= 1, "{outcomes:?}");
+    assert!(
+        outcomes[served..].iter().all(|o| *o == Outcome::TurnedAway),
+        "{outcomes:?}"
+    );
+    // Task creation, and (Part 8's trampoline) a call's stack.
+    assert_quiet(&server, before, started, 2);
+    assert!(server.is_running(), "the server died");
+    let mut late = connect(addr);
+    assert_eq!(try_echo(&mut late), Outcome::Served, "after the shortage");
+}
+
 /// Running out of file descriptors turns clients away, one by one,
 /// without bringing the server down; once it has room again, it serves
 /// as before.
@@ -447,8 +554,8 @@ fn open_descriptors(pid: u32) -> Vec<u64> {
 /// it has room for exactly `ROOM` (3) more connections; of 8 clients,
 /// the first 3 are served and the other 5 turned away, not left hanging;
 /// the limit restored, a new client is served. The server must neither
-/// spin nor fill its log meanwhile: at most a line per client turned
-/// away. (Linux: it reads `/proc/PID/fd`.)
+/// spin nor fill its log meanwhile: at most a line a second. (Linux: it
+/// reads `/proc/PID/fd`.)
 pub fn out_of_descriptors(program: &str) {
     use rustix::process::{Pid, Resource, Rlimit, getrlimit, prlimit};
     const ROOM: u64 = 3;
@@ -477,16 +584,8 @@ pub fn out_of_descriptors(program: &str) {
     };
     let saved = prlimit(pid, Resource::Nofile, lowered)
         .expect("cannot lower the server's limit");
-    let logged = server.stderr_count();
-    let mut clients: Vec<TcpStream> =
-        (0..CLIENTS).map(|_| connect(addr)).collect();
-    for client in &clients {
-        client
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("a timeout");
-    }
-    let outcomes: Vec<Outcome> = clients.iter_mut().map(try_echo).collect();
-    drop(clients);
+    let (before, started) = (server.stderr_count(), Instant::now());
+    let outcomes = crowd(addr, CLIENTS);
     prlimit(pid, Resource::Nofile, saved).expect("cannot restore the limit");
     let mut expected: Vec<Outcome> =
         (0..CLIENTS).map(|_| Outcome::TurnedAway).collect();
@@ -494,11 +593,7 @@ pub fn out_of_descriptors(program: &str) {
         *outcome = Outcome::Served;
     }
     assert_eq!(outcomes, expected);
-    let logged = server.stderr_count() - logged;
-    assert!(
-        logged <= CLIENTS,
-        "{logged} lines logged for {CLIENTS} clients"
-    );
+    assert_quiet(&server, before, started, 1);
     // The server lives on and serves as before.
     let mut late = connect(addr);
     assert_eq!(try_echo(&mut late), Outcome::Served, "after the shortage");

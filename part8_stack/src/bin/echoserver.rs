@@ -18,7 +18,7 @@
 
 use clap::Parser;
 use part1_generators::Fail;
-use part7_os::socket::{Listener, ServerArgs, python_addr};
+use part7_os::socket::{Listener, ServerArgs, log, python_addr};
 use part8_stack::pyos8::{NewTask, Scheduler, Sys, accept, recv, send};
 use std::io;
 use std::net::{SocketAddr, TcpStream};
@@ -52,13 +52,18 @@ fn server(sys: &Sys, sock: Listener) {
     loop {
         match sys.call(accept(&sock)) {
             Ok((client, addr)) => {
-                sys.call(NewTask(move |sys: &Sys| {
+                let task = sys.call(NewTask(move |sys: &Sys| {
                     if let Err(e) = handle_client(sys, client, addr) {
                         eprintln!("echoserver: client {addr}: {e}");
                     }
                 }));
+                // No stack for its task: the client it would own is closed.
+                if let Err(e) = task {
+                    log("echoserver: no task for a client", &e);
+                }
             }
-            Err(e) => eprintln!("echoserver: {e}"),
+            // A client turned away (no descriptor), or a failed accept.
+            Err(e) => log("echoserver", &e),
         }
     }
 }
@@ -76,10 +81,10 @@ fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
     // Python binds in `server`; here first, so that a port in use is one
-    // line and exit status 1.
-    let sock = args.server.listen("echoserver")?;
+    // line and exit status 1. Two stacks a client: its task's, and a call's.
+    let sock = args.server.listen("echoserver", 2)?;
     let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| server(sys, sock));
-    sched.mainloop();
+    sched.new(move |sys: &Sys| server(sys, sock))?;
+    sched.mainloop()?;
     Ok(())
 }

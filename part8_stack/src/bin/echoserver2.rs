@@ -13,7 +13,7 @@
 
 use clap::Parser;
 use part1_generators::Fail;
-use part7_os::socket::{Listener, ServerArgs, python_addr};
+use part7_os::socket::{Listener, ServerArgs, log, python_addr};
 use part8_stack::pyos8::{NewTask, Scheduler, Sys};
 use part8_stack::sockwrap::Socket;
 use std::io;
@@ -46,13 +46,18 @@ fn server(sys: &Sys, rawsock: Listener) {
     loop {
         match sys.call(sock.accept()) {
             Ok((client, addr)) => {
-                sys.call(NewTask(move |sys: &Sys| {
+                let task = sys.call(NewTask(move |sys: &Sys| {
                     if let Err(e) = handle_client(sys, client, addr) {
                         eprintln!("echoserver2: client {addr}: {e}");
                     }
                 }));
+                // No stack for its task: the client it would own is closed.
+                if let Err(e) = task {
+                    log("echoserver2: no task for a client", &e);
+                }
             }
-            Err(e) => eprintln!("echoserver2: {e}"),
+            // A client turned away (no descriptor), or a failed accept.
+            Err(e) => log("echoserver2", &e),
         }
     }
 }
@@ -72,9 +77,10 @@ fn main() -> Result<(), Fail> {
     let args = Args::parse();
     // Python makes `rawsock` in `server`; here first, so that a port in
     // use is one line and exit status 1.
-    let rawsock = args.server.listen("echoserver2")?;
+    // Two stacks a client: its task's, and a call's.
+    let rawsock = args.server.listen("echoserver2", 2)?;
     let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| server(sys, rawsock));
-    sched.mainloop();
+    sched.new(move |sys: &Sys| server(sys, rawsock))?;
+    sched.mainloop()?;
     Ok(())
 }

@@ -27,7 +27,7 @@ use corosensei::{Coroutine, CoroutineResult, Yielder};
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Registry, Token};
 use part1_generators::Fail;
-use part7_os::socket::{Listener, ServerArgs, python_addr};
+use part7_os::socket::{Listener, ServerArgs, log, python_addr};
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -167,7 +167,7 @@ impl Scheduler {
             CoroutineResult::Yield(Request::Spawn(body)) => {
                 if let Err(e) = self.spawn(body) {
                     // The body, and the client socket it owns, are dropped.
-                    eprintln!("echostackful: no stack for a new task: {e}");
+                    log("echostackful: no task for a client", &e);
                 }
                 self.ready.push_back(token);
             }
@@ -259,7 +259,8 @@ fn server(sys: &Sys, sock: Listener) -> io::Result<()> {
                     eprintln!("echostackful: client {addr}: {e}");
                 }
             }),
-            Err(e) => eprintln!("echostackful: {e}"),
+            // A client turned away (no descriptor), or a failed accept.
+            Err(e) => log("echostackful", &e),
         }
     }
 }
@@ -277,8 +278,10 @@ struct Args {
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let sock = args.server.listen("echostackful")?;
+    // The scheduler's descriptors first: those after the listener's are
+    // the clients'. A stack a client: its task's.
     let mut sched = Scheduler::new()?;
+    let sock = args.server.listen("echostackful", 1)?;
     sched.spawn(Box::new(move |sys: &Sys| {
         if let Err(e) = server(sys, sock) {
             eprintln!("echostackful: {e}");

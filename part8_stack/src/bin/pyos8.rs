@@ -25,7 +25,7 @@ use clap::Parser;
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 use part1_generators::Fail;
-use part7_os::socket::Listener;
+use part7_os::socket::{Listener, log};
 use rustix::buffer::spare_capacity;
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 use std::any::Any;
@@ -113,6 +113,9 @@ impl Sys<'_> {
 pub struct StopIteration;
 
 // ANCHOR: task
+/// Bytes of stack for each task (what `Coroutine::new` gives).
+pub const STACK_SIZE: usize = 1 << 20;
+
 /// A task: an id and a coroutine (Python: `class Task`).
 ///
 /// Python numbers tasks with a class attribute; here whoever makes a task
@@ -133,21 +136,28 @@ pub struct Task {
 
 impl Task {
     /// A task that runs `target` (Python: `Task(foo())`). Nothing runs
-    /// until the first [`Task::run`].
-    pub fn new(tid: TaskId, target: impl FnOnce(&Sys) + 'static) -> Task {
+    /// until the first [`Task::run`]. An error if no stack can be had.
+    pub fn new(
+        tid: TaskId,
+        target: impl FnOnce(&Sys) + 'static,
+    ) -> io::Result<Task> {
+        // A stack is memory the kernel maps, and may refuse: an error then
+        // (Python: `MemoryError`), where `Coroutine::new` would panic.
+        let stack = DefaultStack::new(STACK_SIZE)?;
         // The value that starts the body is not seen (Python's first
         // `send(None)`).
-        let target = Coroutine::new(move |yielder, _: SendVal| {
-            target(&Sys { yielder });
-            None // the body's caller is the scheduler: it gets nothing
-        });
-        Task {
+        let target =
+            Coroutine::with_stack(stack, move |yielder, _: SendVal| {
+                target(&Sys { yielder });
+                None // the body's caller is the scheduler: it gets nothing
+            });
+        Ok(Task {
             tid,
             target,
             sendval: None,
             stack: Vec::new(),
             spare: Vec::new(),
-        }
+        })
     }
 
     // ANCHOR: run
@@ -165,8 +175,16 @@ impl Task {
                 CoroutineResult::Yield(Yielded::Trap(trap)) => return Ok(trap),
                 CoroutineResult::Yield(Yielded::Call(body)) => {
                     // A new stack is a memory map, dear to make; a stack a
-                    // returned call left is reused.
-                    let stack = self.spare.pop().unwrap_or_default();
+                    // returned call left is reused. With none to be had,
+                    // the task cannot go on: it ends (and its clean-up runs).
+                    let stack = match self.spare.pop() {
+                        Some(stack) => Ok(stack),
+                        None => DefaultStack::new(STACK_SIZE),
+                    };
+                    let why = "pyos8: no stack for a call: a task ends";
+                    let Ok(stack) = stack.inspect_err(|e| log(why, e)) else {
+                        return Err(StopIteration);
+                    };
                     let sub = Coroutine::with_stack(stack, |yielder, _| {
                         body(&Sys { yielder })
                     });
@@ -221,15 +239,19 @@ pub type Waiting = HashMap<RawFd, (TaskId, Rc<dyn AsFd>)>;
 // ANCHOR_END: fields
 
 impl Scheduler {
-    /// Makes a task that runs `target`, schedules it, and returns its id.
-    /// (Python's name; a scheduler itself is made with `default()`.)
+    /// Makes a task that runs `target`, schedules it, and returns its id,
+    /// or why it could not. (Python's name; a scheduler itself is made
+    /// with `default()`.)
     #[allow(clippy::new_ret_no_self)]
-    pub fn new(&mut self, target: impl FnOnce(&Sys) + 'static) -> TaskId {
+    pub fn new(
+        &mut self,
+        target: impl FnOnce(&Sys) + 'static,
+    ) -> io::Result<TaskId> {
+        let newtask = Task::new(self.taskid + 1, target)?;
         self.taskid += 1;
-        let newtask = Task::new(self.taskid, target);
         self.taskmap.insert(newtask.tid, newtask);
         self.schedule(self.taskid);
-        self.taskid
+        Ok(self.taskid)
     }
 
     // ANCHOR: exit
@@ -297,8 +319,8 @@ impl Scheduler {
 
     // ANCHOR: mainloop
     /// Runs the ready tasks in turn, until none is ready.
-    pub fn mainloop(&mut self) {
-        self.new(iotask);
+    pub fn mainloop(&mut self) -> io::Result<()> {
+        self.new(iotask)?;
         // Python: `while self.taskmap:` then `self.ready.get()`, which
         // would wait forever on an empty queue; this loop ends then.
         while let Some(tid) = self.ready.pop_front() {
@@ -318,6 +340,7 @@ impl Scheduler {
                 Err(StopIteration) => self.exit(tid),
             }
         }
+        Ok(())
     }
     // ANCHOR_END: mainloop
 }
@@ -476,14 +499,14 @@ impl SystemCall for GetTid {
 // ANCHOR_END: gettid
 
 // ANCHOR: newtask
-/// Create a new task running `target`; answers its id (Python: `class
-/// NewTask`, made as `NewTask(foo())`).
+/// Create a new task running `target`; answers its id, or why there is
+/// none (Python: `class NewTask`, made as `NewTask(foo())`).
 pub struct NewTask<F>(pub F);
 
 impl<F: FnOnce(&Sys) + 'static> SystemCall for NewTask<F> {
-    type Output = TaskId;
+    type Output = io::Result<TaskId>;
 
-    fn handle(self, task: TaskId, sched: &mut Scheduler) -> TaskId {
+    fn handle(self, task: TaskId, sched: &mut Scheduler) -> Self::Output {
         let tid = sched.new(self.0);
         sched.schedule(task);
         tid
@@ -674,8 +697,8 @@ fn main() -> Result<(), Fail> {
     a.set_nonblocking(true)?;
     b.set_nonblocking(true)?;
     let mut sched = Scheduler::default();
-    sched.new(move |sys: &Sys| reader(sys, a).expect("reading"));
-    sched.new(move |sys: &Sys| writer(sys, b).expect("writing"));
-    sched.mainloop();
+    sched.new(move |sys: &Sys| reader(sys, a).expect("reading"))?;
+    sched.new(move |sys: &Sys| writer(sys, b).expect("writing"))?;
+    sched.mainloop()?;
     Ok(())
 }
