@@ -6,7 +6,8 @@
 //! a table. With `--python DIR` it times the course's scripts on the
 //! same file in the same run: `buses.py`, `coexpat.py`, `iterbus.py` and
 //! `cxml/test.py` (which needs the C extension built in `DIR/cxml`); a
-//! script that cannot run says why in its row.
+//! script that cannot run says why in its row (an extension not built:
+//! and the command that builds it).
 //!
 //! ```text
 //! cargo run --release --bin xmlcontest
@@ -50,6 +51,9 @@ const LESSONS: [(&str, &str); 4] = [
     ("cxmlparse", "cxml/test.py"),
     ("iterbus", "iterbus.py"),
 ];
+
+/// The command that builds the course's C extension, in `DIR/cxml`.
+const BUILD: &str = "python3 setup.py build_ext --inplace";
 
 /// Our folder in the temporary folder, removed when done.
 struct Temporary(PathBuf);
@@ -127,8 +131,15 @@ fn main() -> Result<(), Fail> {
                     let other = if differ { " (OTHER LINES)" } else { "" };
                     print!(" {t:>10.3} {:>7.1}x  {script}{other}", t / time);
                 }
-                // A script that cannot run says why (a missing module,
-                // the C extension not built), in its row.
+                // A script that cannot run says why, in its row; the C
+                // extension not built, with the command that builds it.
+                Err(why) if format!("{why:?}").contains("'cxmlparse'") => {
+                    let cxml = dir.join("cxml");
+                    let cxml = cxml.display();
+                    print!(
+                        "  {script}: the C extension is not built: cd {cxml} && {BUILD}"
+                    )
+                }
                 Err(why) => print!("  {script} did not run: {why:?}"),
             }
         }
