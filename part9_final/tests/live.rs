@@ -4,11 +4,11 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{Server, TempDir};
 
@@ -89,6 +89,60 @@ fn echothread_echoes_every_byte_in_order_then_closes() {
         lines,
         [format!("Connection from {me}"), "Client closed".into()]
     );
+}
+
+/// Sends two bytes: true if they come back, false if the connection is
+/// closed or reset (turned away); a client left waiting fails the test.
+fn echoes(client: &mut TcpStream) -> bool {
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut back = [0; 2];
+    match client
+        .write_all(b"hi")
+        .and_then(|_| client.read_exact(&mut back))
+    {
+        Ok(()) => back == *b"hi" || panic!("echoed {back:?}"),
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::WouldBlock | ErrorKind::TimedOut
+            ) =>
+        {
+            panic!("a client left waiting")
+        }
+        Err(_) => false,
+    }
+}
+
+/// Its ceiling, the threads its memory maps allow (about 15,000 with
+/// Linux's defaults), is said at start-up, and `--max-clients` lowers it:
+/// with 3, it serves 3 clients of 8 and closes the other 5 at once (no
+/// thread started, none left waiting), saying so in a line a second at
+/// most; once the 3 have gone, it serves a new client.
+#[test]
+fn echothread_turns_away_the_clients_it_has_no_room_for() {
+    let server = Server::start(ECHOTHREAD, &["--max-clients", "3"]);
+    let patience = Duration::from_secs(10);
+    let room = server.errors.recv_timeout(patience).expect("its room");
+    assert_eq!(room, "echothread: room for 3 clients at once");
+    let started = Instant::now();
+    let mut clients: Vec<TcpStream> = (0..8)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    let served: Vec<bool> = clients.iter_mut().map(echoes).collect();
+    assert_eq!(
+        served,
+        [true, true, true, false, false, false, false, false]
+    );
+    drop(clients);
+    let logged = server.errors.try_iter().count() as u64;
+    assert!(logged <= 1 + started.elapsed().as_secs(), "{logged} lines");
+    let deadline = Instant::now() + patience;
+    while !echoes(&mut TcpStream::connect(&server.addr).unwrap()) {
+        assert!(Instant::now() < deadline, "no room after the 3 left");
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 #[test]

@@ -14,11 +14,16 @@
 //! of 1024, says `echotokio: listening on ADDRESS` on stderr, and prints
 //! `Connection from ADDRESS` and `Client closed` for each client.
 //!
+//! Its ceiling is the open-file limit, a descriptor a client (it does not
+//! raise the limit, as the lessons' servers do). Out of descriptors it
+//! tries again every 10 ms, saying so once a second at most, and a client
+//! waiting meanwhile is served as soon as another leaves.
+//!
 //! Run it with `cargo run --release --bin echotokio`, then
 //! `cargo run --release --bin runblaster` in another terminal.
 
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use part1_generators::Fail;
@@ -68,14 +73,20 @@ async fn handle_client(mut client: TcpStream, addr: SocketAddr) {
 
 /// Accepts connections forever, a task for each.
 async fn server(listener: TcpListener) {
+    let mut said: Option<Instant> = None; // when a failure was last said
     loop {
         match listener.accept().await {
             Ok((client, addr)) => {
                 tokio::spawn(handle_client(client, addr));
             }
-            // Out of file descriptors, say: pause rather than spin.
+            // Out of file descriptors, say: pause rather than spin, and
+            // say so once a second at most.
             Err(e) => {
-                eprintln!("accept failed: {e}");
+                if said.is_none_or(|at| at.elapsed() >= Duration::from_secs(1))
+                {
+                    eprintln!("accept failed: {e}");
+                    said = Some(Instant::now());
+                }
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         }

@@ -20,11 +20,17 @@
 //!   `--host 0.0.0.0` opts in.
 //! - Python's threads take turns holding the interpreter lock; these run
 //!   on every core at once.
+//! - It says how many clients it has room for (a descriptor and a thread
+//!   each), `--max-clients` lowers that, and a client beyond it is closed
+//!   at once: past about 16,000 threads, a thread that cannot map its
+//!   signal stack aborts the process, every client with it.
 
+use std::fmt::Display;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::thread;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use std::{fs, thread};
 
 use clap::Parser;
 use part1_generators::Fail;
@@ -83,25 +89,58 @@ impl MyServer {
 
     // ANCHOR: serve_forever
     /// Accepts connections forever, each handled on a thread of its own.
-    fn serve_forever(&self) {
+    /// A client beyond `max_clients`, or with no thread to be had, is
+    /// turned away (closed), said on stderr at most once a second.
+    fn serve_forever(&self, max_clients: usize) {
+        let clients = Arc::new(()); // a handle more in each client's thread
+        let mut said = [None; 3]; // when each kind of failure was last said
         loop {
             match self.socket.accept() {
+                Ok(_) if Arc::strong_count(&clients) > max_clients => {
+                    log(&mut said[0], "no room: turned a client away")
+                }
                 Ok((request, client_address)) => {
-                    let spawned = thread::Builder::new()
-                        .spawn(move || handle(request, client_address));
+                    let client = Arc::clone(&clients);
+                    let spawned = thread::Builder::new().spawn(move || {
+                        handle(request, client_address);
+                        drop(client);
+                    });
                     if let Err(e) = spawned {
-                        eprintln!("no thread for {client_address}: {e}");
+                        log(&mut said[1], format!("no thread: {e}"));
                     }
                 }
                 // Out of file descriptors, say: pause rather than spin.
                 Err(e) => {
-                    eprintln!("accept failed: {e}");
+                    log(&mut said[2], format!("accept failed: {e}"));
                     thread::sleep(Duration::from_millis(10));
                 }
             }
         }
     }
     // ANCHOR_END: serve_forever
+}
+
+/// Prints `line` on stderr unless a line of its kind was printed less than
+/// a second ago (`last`): a crowd turned away must not flood the log.
+fn log(last: &mut Option<Instant>, line: impl Display) {
+    if last.is_none_or(|at| at.elapsed() >= Duration::from_secs(1)) {
+        eprintln!("echothread: {line}");
+        *last = Some(Instant::now());
+    }
+}
+
+/// The clients the server has room for: a descriptor each (a few are its
+/// own), and a thread each, whose two stacks (its own, and its signal
+/// handler's) take 4 of the memory maps a process may have (a tenth of
+/// `vm.max_map_count` kept for the rest).
+fn room() -> usize {
+    let read = |path| fs::read_to_string(path).unwrap_or_default();
+    let maps = read("/proc/sys/vm/max_map_count").trim().parse();
+    let limits = read("/proc/self/limits"); // soft: 4th word
+    let fds = limits.lines().find(|l| l.starts_with("Max open files"));
+    let fds = fds.and_then(|l| l.split_whitespace().nth(3)?.parse().ok());
+    let fds: usize = fds.unwrap_or(1024);
+    (maps.unwrap_or(65530) * 9 / 10 / 4).min(fds.saturating_sub(8))
 }
 
 /// Where to listen.
@@ -114,14 +153,21 @@ struct Args {
     /// Port to listen on (0 picks a free one)
     #[arg(long, default_value_t = 45000)]
     port: u16,
+    /// Clients served at once; more are turned away [default: all it has
+    /// room for, said at start-up]
+    #[arg(long = "max-clients", value_name = "MAX_CLIENTS")]
+    #[arg(value_parser = clap::value_parser!(u64).range(1..))]
+    max: Option<u64>,
 }
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
-    let Args { host, port } = Args::parse();
+    let Args { host, port, max } = Args::parse();
     let serv = MyServer::new(&host, port)
         .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
     eprintln!("echothread: listening on {}", serv.socket.local_addr()?);
-    serv.serve_forever();
+    let room = max.map_or(usize::MAX, |n| n as usize).min(room());
+    eprintln!("echothread: room for {room} clients at once");
+    serv.serve_forever(room);
     Ok(())
 }

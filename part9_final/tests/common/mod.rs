@@ -10,12 +10,14 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 /// A server binary running on a free port of 127.0.0.1: killed and
-/// reaped when dropped. Its stdout lines arrive on `lines`.
+/// reaped when dropped. Its stdout lines arrive on `lines`, its stderr
+/// lines after the first on `errors`.
 pub(crate) struct Server {
     child: Child,
     /// The address from its `NAME: listening on ADDRESS` line.
     pub(crate) addr: String,
     lines: Receiver<String>,
+    pub(crate) errors: Receiver<String>,
 }
 
 impl Server {
@@ -36,8 +38,9 @@ impl Server {
             child,
             addr: String::new(),
             lines,
+            errors,
         };
-        let first = errors
+        let first = (server.errors)
             .recv_timeout(Duration::from_secs(10))
             .unwrap_or_else(|e| panic!("{program} did not listen: {e}"));
         let (_, addr) = first
