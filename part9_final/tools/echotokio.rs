@@ -39,9 +39,10 @@ enum Flavor {
     MultiThread,
 }
 
-/// An echo server on the tokio runtime.
+/// An echo server on tokio; its ceiling is the open-file limit (a
+/// descriptor a client)
 #[derive(Parser)]
-#[command(name = "echotokio", about = "An echo server on tokio")]
+#[command(name = "echotokio")]
 struct Args {
     /// Which tokio runtime runs the tasks
     #[arg(long, value_enum, default_value_t = Flavor::CurrentThread)]
