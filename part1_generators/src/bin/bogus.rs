@@ -32,10 +32,10 @@ fn countdown(mut n: i32) -> Generator<i32, i32> {
 #[command(name = "bogus")]
 struct Args {}
 
+// ANCHOR: main
 fn main() {
     part1_generators::exit_quietly_on_closed_pipe();
     Args::parse();
-    // ANCHOR: main
     // The holy grail countdown
     let mut c = countdown(5);
     // Python's `for x in c` would borrow c for the whole loop; we need it
@@ -48,5 +48,5 @@ fn main() {
             println!("{reply}");
         }
     }
-    // ANCHOR_END: main
 }
+// ANCHOR_END: main

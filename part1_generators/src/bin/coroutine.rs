@@ -29,10 +29,10 @@ use part1_generators::{Consumer, CoroutineError, Target};
 #[command(name = "coroutine")]
 struct Args {}
 
+// ANCHOR: main
 fn main() -> Result<(), CoroutineError> {
     part1_generators::exit_quietly_on_closed_pipe();
     Args::parse();
-    // ANCHOR: main
     // Python: @coroutine
     fn grep(pattern: &str) -> Consumer<&'static str> {
         let pattern = pattern.to_owned();
@@ -52,6 +52,6 @@ fn main() -> Result<(), CoroutineError> {
     g.send("Yeah, but no, but yeah, but no")?;
     g.send("A series of tubes")?;
     g.send("python generators rock!")?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

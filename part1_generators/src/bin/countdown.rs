@@ -29,12 +29,12 @@ fn countdown(mut n: u32) -> Generator<u32> {
 #[command(name = "countdown")]
 struct Args {}
 
+// ANCHOR: main
 fn main() {
     part1_generators::exit_quietly_on_closed_pipe();
     Args::parse();
-    // ANCHOR: main
     for i in countdown(10) {
         println!("{i}");
     }
-    // ANCHOR_END: main
 }
+// ANCHOR_END: main

@@ -78,15 +78,15 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let Args { file } = Args::parse();
     let path = file.unwrap_or_else(|| data_path("access-log"));
-    // ANCHOR: main
     let logfile = open_log(&path)?;
     for line in follow(logfile, &path) {
         print!("{line}"); // the line ends with its newline
     }
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

@@ -35,15 +35,15 @@ fn grep(pattern: &str) -> Consumer<&'static str> {
 #[command(name = "grep")]
 struct Args {}
 
+// ANCHOR: main
 fn main() -> Result<(), CoroutineError> {
     part1_generators::exit_quietly_on_closed_pipe();
     Args::parse();
-    // ANCHOR: main
     let mut g = grep("python");
     // Python: next(g) -- not needed: the first send starts the body
     g.send("Yeah, but no, but yeah, but no")?;
     g.send("A series of tubes")?;
     g.send("python generators rock!")?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

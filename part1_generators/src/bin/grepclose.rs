@@ -39,15 +39,15 @@ fn grep(pattern: &str) -> Consumer<&'static str> {
 #[command(name = "grepclose")]
 struct Args {}
 
+// ANCHOR: main
 fn main() -> Result<(), CoroutineError> {
     part1_generators::exit_quietly_on_closed_pipe();
     Args::parse();
-    // ANCHOR: main
     let mut g = grep("python");
     g.send("Yeah, but no, but yeah, but no\n")?;
     g.send("A series of tubes\n")?;
     g.send("python generators rock!\n")?;
     g.close()?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

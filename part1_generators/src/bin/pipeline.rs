@@ -38,11 +38,11 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let Args { file } = Args::parse();
     let path = file.unwrap_or_else(|| data_path("access-log"));
-    // ANCHOR: main
     // Set up a processing pipe : tail -f | grep python
     let logfile = open_log(&path)?;
     let loglines = follow(logfile, &path);
@@ -52,6 +52,6 @@ fn main() -> Result<(), Fail> {
     for line in pylines {
         print!("{line}");
     }
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

@@ -53,10 +53,10 @@ fn patient_grep(pattern: &str) -> Consumer<&'static str> {
 #[command(name = "throw")]
 struct Args {}
 
+// ANCHOR: main
 fn main() -> Result<(), CoroutineError> {
     part1_generators::exit_quietly_on_closed_pipe();
     Args::parse();
-    // ANCHOR: main
     let mut g = grep("python");
     g.send("python generators rock!")?;
     // Python: g.throw(RuntimeError, "You're hosed")
@@ -72,6 +72,6 @@ fn main() -> Result<(), CoroutineError> {
     p.send("python generators rock!")?;
     p.throw("You're hosed")?;
     p.send("python is still here")?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

@@ -108,6 +108,7 @@ struct Args {
     repeat: u32,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let Args { number, repeat } = Args::parse();
@@ -117,7 +118,6 @@ fn main() -> Result<(), Fail> {
              `cargo run --release --bin benchmark`"
         );
     }
-    // ANCHOR: main
     let line = "python is nice";
     let mut p1 = grep("python", null()); // Coroutine
     let mut p2 = GrepHandler::new("python", null()); // Object
@@ -126,9 +126,9 @@ fn main() -> Result<(), Fail> {
     println!("coroutine: {:.6}", coroutine.as_secs_f64());
     let object = timeit(&mut p2, line, number, repeat)?;
     println!("object: {:.6}", object.as_secs_f64());
-    // ANCHOR_END: main
     let ns = |d: Duration| d.as_secs_f64() * 1e9 / f64::from(number);
     let (c, o) = (ns(coroutine), ns(object));
     println!("per send: coroutine {c:.1} ns, object {o:.1} ns");
     Ok(())
 }
+// ANCHOR_END: main

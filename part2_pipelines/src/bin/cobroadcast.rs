@@ -102,11 +102,11 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let Args { file } = Args::parse();
     let path = file.unwrap_or_else(|| data_path("access-log"));
-    // ANCHOR: main
     let f = open_log(&path)?;
     follow(
         f,
@@ -116,6 +116,6 @@ fn main() -> Result<(), Fail> {
             grep("swig", printer()),
         ]),
     )?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

@@ -106,11 +106,11 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let Args { file } = Args::parse();
     let path = file.unwrap_or_else(|| data_path("access-log"));
-    // ANCHOR: main
     let f = open_log(&path)?;
     let p = Shared::new(printer());
     follow(
@@ -121,6 +121,6 @@ fn main() -> Result<(), Fail> {
             grep("swig", p),
         ]),
     )?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main
