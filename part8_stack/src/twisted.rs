@@ -24,6 +24,7 @@ use std::net::TcpStream;
 pub const HIGH_WATER: usize = 64 * 1024;
 
 // ANCHOR: protocol
+// ANCHOR: protocol_trait
 /// What happens on one connection, as callbacks the reactor calls (Python:
 /// a subclass of `twisted.internet.protocol.Protocol`). They must return
 /// promptly, and never wait.
@@ -34,6 +35,7 @@ pub trait Protocol {
     /// Data has arrived (Python: `dataReceived`).
     fn data_received(&mut self, transport: &mut Transport, data: &[u8]);
 }
+// ANCHOR_END: protocol_trait
 
 /// A protocol's side of its connection (Python: `self.transport`): what
 /// it writes is queued, and sent as the socket takes it.

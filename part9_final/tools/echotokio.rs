@@ -55,7 +55,7 @@ struct Args {
     port: u16,
 }
 
-// ANCHOR: echotokio
+// ANCHOR: handle_client
 /// Echoes what `client` sends until it closes.
 async fn handle_client(mut client: TcpStream, addr: SocketAddr) {
     println!("Connection from {addr}");
@@ -71,7 +71,9 @@ async fn handle_client(mut client: TcpStream, addr: SocketAddr) {
     }
     println!("Client closed");
 }
+// ANCHOR_END: handle_client
 
+// ANCHOR: server
 /// Accepts connections forever, a task for each.
 async fn server(listener: TcpListener) {
     let mut said: Option<Instant> = None; // when a failure was last said
@@ -93,7 +95,7 @@ async fn server(listener: TcpListener) {
         }
     }
 }
-// ANCHOR_END: echotokio
+// ANCHOR_END: server
 
 /// A listening socket with a queue of 1024 (`TcpListener::bind` picks
 /// 128) and `SO_REUSEADDR`, as the workbook's other servers have.

@@ -50,6 +50,7 @@ const BUFFER_SIZE: usize = 16 * 1024;
 // ------------------------------------------------------------
 
 // ANCHOR: sys
+// ANCHOR: request
 /// What a task asks for when it suspends.
 enum Request {
     /// Run again once one of its sockets is ready.
@@ -66,6 +67,7 @@ struct Sys<'a> {
     registry: &'a Registry,
     token: Token,
 }
+// ANCHOR_END: request
 
 impl Sys<'_> {
     /// Has the kernel report to this task when `socket` changes.
@@ -181,7 +183,7 @@ impl Scheduler {
 //               === Socket functions that suspend ===
 // ------------------------------------------------------------
 
-// ANCHOR: io
+// ANCHOR: accept
 /// Accepts a connection, waiting for one: a plain function.
 fn accept(sys: &Sys, sock: &Listener) -> io::Result<(TcpStream, SocketAddr)> {
     loop {
@@ -191,7 +193,9 @@ fn accept(sys: &Sys, sock: &Listener) -> io::Result<(TcpStream, SocketAddr)> {
         }
     }
 }
+// ANCHOR_END: accept
 
+// ANCHOR: recv
 /// Reads what has arrived into `buf`, waiting for something: 0 once the
 /// peer has closed.
 fn recv(sys: &Sys, sock: &mut TcpStream, buf: &mut [u8]) -> io::Result<usize> {
@@ -202,7 +206,9 @@ fn recv(sys: &Sys, sock: &mut TcpStream, buf: &mut [u8]) -> io::Result<usize> {
         }
     }
 }
+// ANCHOR_END: recv
 
+// ANCHOR: send
 /// Sends all of `data`, waiting for room as often as it takes.
 fn send(sys: &Sys, sock: &mut TcpStream, mut data: &[u8]) -> io::Result<()> {
     while !data.is_empty() {
@@ -214,7 +220,7 @@ fn send(sys: &Sys, sock: &mut TcpStream, mut data: &[u8]) -> io::Result<()> {
     }
     Ok(())
 }
-// ANCHOR_END: io
+// ANCHOR_END: send
 
 // ------------------------------------------------------------
 //                      === The server ===

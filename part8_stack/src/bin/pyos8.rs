@@ -116,6 +116,7 @@ pub struct StopIteration;
 /// Bytes of stack for each task (what `Coroutine::new` gives).
 pub const STACK_SIZE: usize = 1 << 20;
 
+// ANCHOR: task_struct
 /// A task: an id and a coroutine (Python: `class Task`).
 ///
 /// Python numbers tasks with a class attribute; here whoever makes a task
@@ -133,6 +134,7 @@ pub struct Task {
     /// The stacks of subroutines that have returned, for the next calls.
     spare: Vec<DefaultStack>,
 }
+// ANCHOR_END: task_struct
 
 impl Task {
     /// A task that runs `target` (Python: `Task(foo())`). Nothing runs
@@ -586,10 +588,10 @@ impl SystemCall for WriteWait {
 //                      === Library Functions ===
 // ------------------------------------------------------------
 
-// ANCHOR: library
 // Python: `Accept`, `Send`, `Recv` (Rust names its functions in lower
 // case). Each owns a handle on the socket: it runs later, on its own.
 
+// ANCHOR: accept
 /// Waits for a connection and accepts it (Python: `Accept(sock)`).
 pub fn accept(
     sock: &Rc<Listener>,
@@ -604,7 +606,9 @@ pub fn accept(
         Ok((client, addr))
     })
 }
+// ANCHOR_END: accept
 
+// ANCHOR: send
 /// Sends all of `buffer`, in as many pieces as the socket takes (Python:
 /// `Send(sock, buffer)`).
 pub fn send(
@@ -622,6 +626,7 @@ pub fn send(
         Ok(())
     })
 }
+// ANCHOR_END: send
 
 // ANCHOR: recv
 /// Waits for data and returns up to `maxbytes` of it; empty once the
@@ -641,7 +646,6 @@ pub fn recv(
     })
 }
 // ANCHOR_END: recv
-// ANCHOR_END: library
 
 // ------------------------------------------------------------
 //                      === Example ===
@@ -655,7 +659,7 @@ struct Args {}
 
 const BYTES: usize = 4 << 20;
 
-// ANCHOR: tasks
+// ANCHOR: recv_all
 /// A subroutine that calls a subroutine: receives until the peer closes,
 /// and returns how many bytes came.
 fn recv_all(sock: &Rc<TcpStream>) -> Subroutine<io::Result<usize>> {
@@ -671,7 +675,9 @@ fn recv_all(sock: &Rc<TcpStream>) -> Subroutine<io::Result<usize>> {
         }
     })
 }
+// ANCHOR_END: recv_all
 
+// ANCHOR: reader_writer
 fn reader(sys: &Sys, sock: TcpStream) -> io::Result<()> {
     println!("reader: receiving until the writer closes");
     let total = sys.call(recv_all(&Rc::new(sock)))?;
@@ -685,7 +691,7 @@ fn writer(sys: &Sys, sock: TcpStream) -> io::Result<()> {
     println!("writer: sent them all; closing");
     Ok(())
 }
-// ANCHOR_END: tasks
+// ANCHOR_END: reader_writer
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();

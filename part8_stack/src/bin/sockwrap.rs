@@ -22,7 +22,7 @@ use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::rc::Rc;
 
-// ANCHOR: socket
+// ANCHOR: socket_new
 /// Coroutine wrapper around a socket object (Python: `class Socket`).
 pub struct Socket<S> {
     sock: Rc<S>,
@@ -36,7 +36,9 @@ impl<S> Socket<S> {
         }
     }
 }
+// ANCHOR_END: socket_new
 
+// ANCHOR: socket_listener
 impl Socket<Listener> {
     /// Waits for a connection and accepts it: the client, wrapped.
     pub fn accept(
@@ -51,7 +53,9 @@ impl Socket<Listener> {
         })
     }
 }
+// ANCHOR_END: socket_listener
 
+// ANCHOR: socket_stream
 impl Socket<TcpStream> {
     /// Sends all of `buffer`.
     pub fn send(&self, buffer: Vec<u8>) -> Subroutine<io::Result<()>> {
@@ -70,7 +74,7 @@ impl Socket<TcpStream> {
         Subroutine::new(move |_: &Sys| drop(self.sock))
     }
 }
-// ANCHOR_END: socket
+// ANCHOR_END: socket_stream
 
 /// `sockwrap.py` is a module with no example: run `echoserver2`.
 #[derive(Parser)]

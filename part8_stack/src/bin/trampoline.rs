@@ -49,10 +49,10 @@ fn main_coroutine() -> Generator<Generator<i32>, i32> {
 }
 // ANCHOR_END: coroutines
 
+// ANCHOR: main
 fn main() {
     part1_generators::exit_quietly_on_closed_pipe();
     Args::parse();
-    // ANCHOR: trampoline
     let mut m = main_coroutine();
     // An example of a "trampoline"
     // Python: `sub = m.send(None)`, `result = sub.send(None)`,
@@ -60,5 +60,5 @@ fn main() {
     let mut sub = m.next().expect("main_coroutine yields a subroutine");
     let result = sub.next().expect("the subroutine yields its result");
     m.send(result);
-    // ANCHOR_END: trampoline
 }
+// ANCHOR_END: main
