@@ -19,10 +19,10 @@ use part1_generators::Exception;
 use crate::error::{XmlError, describe};
 use crate::expat::{Parser, Piece};
 
-// ANCHOR: handler
 /// What a SAX parser calls as it reads (Python:
 /// `xml.sax.ContentHandler`). Each method does nothing unless a handler
 /// says otherwise; an error stops the parse.
+// ANCHOR: handler
 pub trait ContentHandler {
     /// An element starts.
     fn start_element(

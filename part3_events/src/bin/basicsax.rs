@@ -56,13 +56,13 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let path = Args::parse()
         .file
         .unwrap_or_else(|| data_path("allroutes.xml"));
-    // ANCHOR: main
     sax::parse(&path, &mut MyHandler)?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

@@ -29,8 +29,9 @@ use part3_events::sax;
 /// fixed, so what Part 4 sends down a pipe reads the same on every run.
 pub type Bus = BTreeMap<String, String>;
 
-// ANCHOR: buses_to_dicts
 /// Turns events into one [`Bus`] per `<bus>` element, sent to `target`.
+// ANCHOR: buses_to_dicts
+// ANCHOR: buses_to_dicts_head
 pub fn buses_to_dicts(
     mut target: impl Target<Bus> + 'static,
 ) -> Consumer<Event> {
@@ -56,6 +57,7 @@ pub fn buses_to_dicts(
                         }
                     }
                 }
+                // ANCHOR_END: buses_to_dicts_head
             }
         }
         Ok(())
@@ -128,12 +130,12 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let path = Args::parse()
         .file
         .unwrap_or_else(|| data_path("allroutes.xml"));
-    // ANCHOR: main
     sax::parse(
         &path,
         &mut EventHandler::new(buses_to_dicts(filter_on_field(
@@ -142,6 +144,6 @@ fn main() -> Result<(), Fail> {
             filter_on_field("direction", "North Bound", bus_locations()),
         ))),
     )?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

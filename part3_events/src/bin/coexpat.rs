@@ -19,8 +19,9 @@ use part3_events::error::{XmlError, describe};
 use part3_events::event::Event;
 use part3_events::expat::{self, Piece, push_text};
 
-// ANCHOR: expat_parse
 /// Parses the XML file at `path` and sends its events into `target`.
+// ANCHOR: expat_parse
+// ANCHOR: expat_parse_head
 pub fn expat_parse(
     path: &Path,
     mut target: impl Target<Event>,
@@ -40,6 +41,7 @@ pub fn expat_parse(
             Piece::Other => continue,
             Piece::Eof => return Ok(()),
         };
+        // ANCHOR_END: expat_parse_head
         // The text before this tag goes first.
         if !text.is_empty() {
             let buffered = Event::Text(text.clone());
@@ -62,12 +64,12 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let path = Args::parse()
         .file
         .unwrap_or_else(|| data_path("allroutes.xml"));
-    // ANCHOR: main
     expat_parse(
         &path,
         buses_to_dicts(filter_on_field(
@@ -76,6 +78,6 @@ fn main() -> Result<(), Fail> {
             filter_on_field("direction", "North Bound", bus_locations()),
         )),
     )?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

@@ -20,8 +20,8 @@ use part1_generators::{Consumer, Exception, Fail, Target, data_path};
 use part3_events::event::Event;
 use part3_events::sax;
 
-// ANCHOR: event_handler
 /// A SAX handler that sends each call into `target` as an [`Event`].
+// ANCHOR: event_handler
 pub struct EventHandler<T> {
     target: T,
 }
@@ -33,6 +33,7 @@ impl<T> EventHandler<T> {
     }
 }
 
+// ANCHOR: content_handler
 impl<T: Target<Event>> sax::ContentHandler for EventHandler<T> {
     fn start_element(
         &mut self,
@@ -50,6 +51,7 @@ impl<T: Target<Event>> sax::ContentHandler for EventHandler<T> {
         Ok(self.target.send(Event::End(name.to_owned()))?)
     }
 }
+// ANCHOR_END: content_handler
 // ANCHOR_END: event_handler
 
 // ANCHOR: printer
@@ -71,13 +73,13 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let path = Args::parse()
         .file
         .unwrap_or_else(|| data_path("allroutes.xml"));
-    // ANCHOR: main
     sax::parse(&path, &mut EventHandler::new(printer()))?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

@@ -23,6 +23,7 @@ use part3_events::event::Event;
 use part3_events::expat::{self, Piece, push_text};
 
 // ANCHOR: handlers
+// ANCHOR: textbuf
 /// How much text the C code buffers before it sends it anyway.
 const TEXT_BUF_SIZE: usize = 65536;
 
@@ -42,6 +43,7 @@ impl<T: Target<Event>> Handlers<T> {
         self.textbuf.clear();
         Ok(())
     }
+    // ANCHOR_END: textbuf
 
     fn start_hndl(
         &mut self,
@@ -107,12 +109,12 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let path = Args::parse()
         .file
         .unwrap_or_else(|| data_path("allroutes.xml"));
-    // ANCHOR: main
     // Python (cxml/test.py): cxmlparse.parse(path, buses_to_dicts(...))
     parse(
         &path,
@@ -122,6 +124,6 @@ fn main() -> Result<(), Fail> {
             filter_on_field("direction", "North Bound", bus_locations()),
         )),
     )?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

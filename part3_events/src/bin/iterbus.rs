@@ -29,12 +29,13 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
+// ANCHOR: main_head
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let path = Args::parse()
         .file
         .unwrap_or_else(|| data_path("allroutes.xml"));
-    // ANCHOR: main
     // Python: for event, elem in iterparse("allroutes.xml", ("start", "end"))
     let mut parser = expat::Parser::open(&path)?;
     let mut busdict: Option<BTreeMap<String, String>> = None;
@@ -48,6 +49,7 @@ fn main() -> Result<(), Fail> {
                 text.clear();
             }
             Piece::Text(piece) => push_text(&mut text, piece),
+            // ANCHOR_END: main_head
             Piece::End("bus") => {
                 let Some(busdict) = busdict.take() else {
                     continue;
@@ -83,6 +85,6 @@ fn main() -> Result<(), Fail> {
             Piece::Eof => break,
         }
     }
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main

@@ -30,6 +30,7 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
@@ -42,7 +43,6 @@ fn main() -> Result<(), Fail> {
             (Box::new(BufReader::new(file)), path.display().to_string())
         }
     };
-    // ANCHOR: main
     recvfrom::<Bus>(
         input,
         filter_on_field(
@@ -52,5 +52,5 @@ fn main() -> Result<(), Fail> {
         ),
     )
     .map_err(|e| Fail::new(e.in_input(&name)))
-    // ANCHOR_END: main
 }
+// ANCHOR_END: main

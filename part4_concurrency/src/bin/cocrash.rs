@@ -60,9 +60,9 @@ fn echo_printer(back: Link) -> Consumer<String> {
 }
 // ANCHOR_END: echo
 
+// ANCHOR: cycle
 /// Part 1: a cycle in one thread re-enters a running coroutine.
 fn cycle() -> Result<(), Fail> {
-    // ANCHOR: cycle
     let back: Link = Rc::default();
     let p = Shared::new(echo_printer(Rc::clone(&back)));
     let mut target =
@@ -70,7 +70,6 @@ fn cycle() -> Result<(), Fail> {
     // Close the cycle: broadcast -> grep -> printer -> broadcast.
     *back.borrow_mut() = Some(target.clone());
     let result = target.send("foo is nice\n".to_string());
-    // ANCHOR_END: cycle
     back.borrow_mut().take(); // break the cycle, so all can be dropped
     match result {
         Err(e) if describe(&e) == CoroutineError::Running.to_string() => {
@@ -82,6 +81,7 @@ fn cycle() -> Result<(), Fail> {
         Ok(()) => Err(Fail::new("the cycle was not caught")),
     }
 }
+// ANCHOR_END: cycle
 
 // ANCHOR: to_printer
 /// The printer's thread as a target: the sending end of its channel.
@@ -99,8 +99,9 @@ impl Target<String> for ToPrinter {
 // ANCHOR_END: to_printer
 
 /// Part 2: two threads feed one printer, through a channel.
+// ANCHOR: safe
+// ANCHOR: safe_head
 fn safe(count: u32) -> Result<(), Fail> {
-    // ANCHOR: safe
     // The printer lives in a thread of its own, fed by a channel.
     let (to_printer, lines) = mpsc::channel();
     let printer_thread = thread::spawn(move || {
@@ -124,13 +125,14 @@ fn safe(count: u32) -> Result<(), Fail> {
     // Closing the broadcast closes both threaded stages, which wait for
     // their threads; once both greps are gone, the printer's thread ends.
     target.close()?;
+    // ANCHOR_END: safe_head
     let printed = printer_thread.join();
-    // ANCHOR_END: safe
     match printed {
         Ok(result) => result.map_err(|e| Fail::new(describe(&e))),
         Err(_) => Err(Fail::new("the printer's thread panicked")),
     }
 }
+// ANCHOR_END: safe
 
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();

@@ -52,9 +52,10 @@ pub fn sendto<T: Serialize + 'static>(f: impl Write + 'static) -> Consumer<T> {
 }
 // ANCHOR_END: sendto
 
-// ANCHOR: recvfrom
 /// Reads the items `sendto` wrote into `f` and sends each into `target`;
 /// closes `target` at the end of the input (Python: at `EOFError`).
+// ANCHOR: recvfrom
+// ANCHOR: recvfrom_head
 pub fn recvfrom<T: DeserializeOwned>(
     mut f: impl BufRead,
     mut target: impl Target<T>,
@@ -80,6 +81,7 @@ pub fn recvfrom<T: DeserializeOwned>(
     }
     let at_end = |e| RecvError::At(format!("end: {}", describe(&e)));
     target.close().map_err(at_end)
+    // ANCHOR_END: recvfrom_head
 }
 // ANCHOR_END: recvfrom
 

@@ -33,6 +33,7 @@ use part3_events::error::describe;
 use part3_events::sax;
 
 // ANCHOR: threaded
+// ANCHOR: threaded_head
 /// A stage that hands what it receives to a new thread, where `target`
 /// builds the pipeline that receives it. Closing the stage closes the
 /// queue and waits for the thread, whose failure it returns.
@@ -58,6 +59,7 @@ where
         };
         // Python: Thread(target=run_target).start()
         let worker = thread::Builder::new().spawn(run_target)?;
+        // ANCHOR_END: threaded_head
         while let Some(item) = inbox.recv() {
             if messages.send(item).is_err() {
                 break; // the worker has stopped: it says why below
@@ -87,12 +89,12 @@ struct Args {
     file: Option<PathBuf>,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let path = Args::parse()
         .file
         .unwrap_or_else(|| data_path("allroutes.xml"));
-    // ANCHOR: main
     let mut worker = Shared::new(threaded(|| {
         filter_on_field(
             "route",
@@ -107,6 +109,6 @@ fn main() -> Result<(), Fail> {
     // Python closes it when it collects it. We close it ourselves, to
     // hear how the worker ended.
     worker.close().map_err(|e| Fail::new(describe(&e)))?;
-    // ANCHOR_END: main
     Ok(())
 }
+// ANCHOR_END: main
