@@ -13,6 +13,7 @@
 use clap::Parser;
 use part1_generators::{Consumer, CoroutineError, Target};
 
+// ANCHOR: decorator
 // Python:
 //     def coroutine(func):
 //         def start(*args, **kwargs):
@@ -23,6 +24,7 @@ use part1_generators::{Consumer, CoroutineError, Target};
 //
 // Nothing to write in Rust: the first `send` into a `Consumer` starts its
 // body and hands it the value, so there is no `next(cr)` to call.
+// ANCHOR_END: decorator
 
 /// The decorator's example: a grep coroutine sent three lines.
 #[derive(Parser)]
