@@ -36,9 +36,11 @@
 
 extern crate self as part7_os; // so that lesson files can say part7_os::...
 
+// ANCHOR: pyos2
 #[path = "bin/pyos2.rs"]
 #[allow(dead_code)] // the lesson's example and `main` are not used here
 pub mod pyos2;
+// ANCHOR_END: pyos2
 
 #[path = "bin/pyos6.rs"]
 #[allow(dead_code)]

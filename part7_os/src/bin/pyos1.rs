@@ -62,6 +62,7 @@ pub struct Task {
     /// Its coroutine, on a stack of its own.
     target: Coroutine<SendVal, Trap, ()>,
 }
+// ANCHOR_END: task
 
 impl Task {
     /// A task that runs `target` (Python: `Task(foo())`). Nothing runs
@@ -79,14 +80,15 @@ impl Task {
     /// yielded, or [`StopIteration`] once its body has finished. (Unlike
     /// a generator, a finished coroutine must not be run again: it would
     /// panic. No scheduler here does that.)
+    // ANCHOR: run
     pub fn run(&mut self) -> Result<Trap, StopIteration> {
         match self.target.resume(()) {
             CoroutineResult::Yield(trap) => Ok(trap),
             CoroutineResult::Return(()) => Err(StopIteration),
         }
     }
+    // ANCHOR_END: run
 }
-// ANCHOR_END: task
 
 // ------------------------------------------------------------
 //                       == Example ==

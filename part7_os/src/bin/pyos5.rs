@@ -31,13 +31,15 @@ pub type Trap = Option<SysCall>;
 /// What a task is sent when it runs: the answer to its last system call,
 /// if any (Python: `sendval`).
 pub type SendVal = Option<Box<dyn Any>>;
+// ANCHOR_END: types
 
 /// A system call as the scheduler receives it: something to carry out
 /// for the calling task, which returns the task's answer. A coroutine
 /// yields values of one type, so the call's own type is erased here, and
 /// [`Sys::call`] gives the answer its type back.
+// ANCHOR: syscall
 pub type SysCall = Box<dyn FnOnce(TaskId, &mut Scheduler) -> Box<dyn Any>>;
-// ANCHOR_END: types
+// ANCHOR_END: syscall
 
 // ANCHOR: sys
 /// A task's way out, and all that its body holds: it can yield, and

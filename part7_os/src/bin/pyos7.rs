@@ -39,13 +39,15 @@ pub type Trap = Option<SysCall>;
 /// What a task is sent when it runs: the answer to its last system call,
 /// if any (Python: `sendval`).
 pub type SendVal = Option<Box<dyn Any>>;
+// ANCHOR_END: types
 
 /// A system call as the scheduler receives it: something to carry out
 /// for the calling task, which returns the task's answer. A coroutine
 /// yields values of one type, so the call's own type is erased here, and
 /// [`Sys::call`] gives the answer its type back.
+// ANCHOR: syscall
 pub type SysCall = Box<dyn FnOnce(TaskId, &mut Scheduler) -> Box<dyn Any>>;
-// ANCHOR_END: types
+// ANCHOR_END: syscall
 
 // ANCHOR: sys
 /// A task's way out, and all that its body holds: it can yield, and
@@ -220,6 +222,7 @@ impl Scheduler {
         self.write_waiting.insert(f.as_fd().as_raw_fd(), (task, f));
     }
 
+    // ANCHOR: iopoll
     /// Schedules the tasks whose descriptors are ready, after waiting for
     /// one at most `timeout` (`None`: as long as it takes).
     pub fn iopoll(&mut self, timeout: Option<Duration>) -> io::Result<()> {
@@ -237,6 +240,7 @@ impl Scheduler {
         }
         Ok(())
     }
+    // ANCHOR_END: iopoll
     // ANCHOR_END: iowaiting
 
     /// Puts a task at the end of the ready queue.
@@ -273,12 +277,12 @@ impl Scheduler {
 }
 // ANCHOR_END: scheduler
 
-// ANCHOR: select
 /// Python's `select.select(rlist, wlist, [], timeout)`: the descriptors
 /// of each map that are ready, after waiting for one at most `timeout`.
 /// It calls `poll(2)`, through `rustix`: safe, and like `select` it is
 /// told every descriptor at each call. (The `polling` crate would keep
 /// them registered between calls, but its `add` is `unsafe` in 3.x.)
+// ANCHOR: select
 fn select(
     rlist: &Waiting,
     wlist: &Waiting,
@@ -305,14 +309,16 @@ fn select(
 }
 // ANCHOR_END: select
 
-// ANCHOR: iotask
 /// The I/O-polling task (Python: the method `Scheduler.iotask`). It is
 /// an ordinary task: it reaches the scheduler through a system call of
 /// its own, [`IoPoll`], until there is nothing left to wait for.
+// ANCHOR: iotask
 fn iotask(sys: &Sys) {
     while sys.call(IoPoll) {}
 }
+// ANCHOR_END: iotask
 
+// ANCHOR: iopoll_call
 /// The iotask's system call: polls for I/O, waiting only if no other task
 /// is ready. Answers false when no task is ready and none waits for I/O
 /// (Python's iotask goes round forever then, and so does its program).
@@ -335,7 +341,7 @@ impl SystemCall for IoPoll {
         go_on && polled.is_ok()
     }
 }
-// ANCHOR_END: iotask
+// ANCHOR_END: iopoll_call
 
 // ------------------------------------------------------------
 //                   === System Calls ===
