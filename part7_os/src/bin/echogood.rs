@@ -20,6 +20,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::rc::Rc;
 
 // ANCHOR: handle_client
+// ANCHOR: handle_client_head
 fn handle_client(
     sys: &Sys,
     client: TcpStream,
@@ -44,6 +45,7 @@ fn handle_client(
             data = &data[(&*client).write(data)?..];
         }
     }
+    // ANCHOR_END: handle_client_head
     drop(client); // Python: client.close()
     println!("Client closed");
     Ok(())
