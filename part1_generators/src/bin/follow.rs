@@ -26,49 +26,71 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use clap::Parser;
-use notify::{RecursiveMode, Watcher};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use part1_generators::{Fail, Generator, data_path, open_log};
 
 // ANCHOR: follow
 /// Yields every line appended to `thefile` from now on, newline included.
-/// `path` names the same file, for the change notifications.
 pub fn follow(thefile: File, path: &Path) -> Generator<String> {
-    // Python: time.sleep(0.1). Here a change, or 0.1 s, ends the wait.
-    let (tx, changed) = mpsc::channel();
-    let watcher = notify::recommended_watcher(tx.clone()).and_then(|mut w| {
-        w.watch(path, RecursiveMode::NonRecursive).map(|()| w)
-    });
     let mut thefile = BufReader::new(thefile);
+    let mut nap = Nap::new(path); // `path` names the same file
     Generator::new(move |co| {
-        let _keep = (watcher, tx); // the watch lives as long as we do
-        // Go to the end of the file
-        let Ok(mut pos) = thefile.seek(SeekFrom::End(0)) else {
-            return;
-        };
+        // Go to the end of the file (if that fails, so does the read)
+        let mut pos = thefile.seek(SeekFrom::End(0)).unwrap_or(0);
         let mut line = Vec::new();
-        loop {
-            // A read error ends the lines (Python would raise it).
-            let Ok(n) = thefile.read_until(b'\n', &mut line) else {
-                return;
-            };
+        while let Ok(n) = thefile.read_until(b'\n', &mut line) {
             pos += n as u64;
-            if !line.ends_with(b"\n") {
-                // Nothing new, or half a line (kept): wait for more.
-                let _ = changed.recv_timeout(Duration::from_millis(100));
-                if thefile.get_ref().metadata().is_ok_and(|m| m.len() < pos) {
-                    // Truncated: start again from the top.
-                    let Ok(_) = thefile.rewind() else { return };
-                    pos = 0;
-                    line.clear();
-                }
+            if line.ends_with(b"\n") {
+                co.yield_(String::from_utf8_lossy(&line).into_owned());
+                line.clear();
                 continue;
             }
-            co.yield_(String::from_utf8_lossy(&line).into_owned());
-            line.clear();
+            // Nothing new, or half a line (kept): wait for more.
+            nap.sleep();
+            if thefile.get_ref().metadata().is_ok_and(|m| m.len() < pos) {
+                // Truncated: start again from the top.
+                (pos, line) = (0, Vec::new());
+                thefile.rewind().ok(); // if it fails, so does the read
+            }
         }
     })
 }
 // ANCHOR_END: follow
+
+// ANCHOR: nap
+/// Python's `time.sleep(0.1)`, cut short when the file changes: the
+/// operating system says so (inotify on Linux, through `notify`). Where
+/// it cannot, a plain 0.1 s sleep.
+struct Nap {
+    changed: mpsc::Receiver<NotifyEvent>,
+    // Both kept for as long as we wait: the watch, and a sender, so that
+    // a failed watch still sleeps (a closed channel would not wait).
+    _watch: (
+        notify::Result<RecommendedWatcher>,
+        mpsc::Sender<NotifyEvent>,
+    ),
+}
+
+type NotifyEvent = notify::Result<notify::Event>;
+
+impl Nap {
+    fn new(path: &Path) -> Nap {
+        let (tx, changed) = mpsc::channel();
+        let watcher =
+            notify::recommended_watcher(tx.clone()).and_then(|mut w| {
+                w.watch(path, RecursiveMode::NonRecursive).map(|()| w)
+            });
+        Nap {
+            changed,
+            _watch: (watcher, tx),
+        }
+    }
+
+    fn sleep(&mut self) {
+        let _ = self.changed.recv_timeout(Duration::from_millis(100));
+    }
+}
+// ANCHOR_END: nap
 
 /// Prints each line appended to a file, as it is appended (`tail -f`).
 #[derive(Parser)]
