@@ -168,6 +168,8 @@ const PAGES: &[(&str, &str, Option<u32>)] = &[
     ("part8/stacks.md", "", None),
     ("part8/stacks-many.md", "", None),
     ("part9.md", "189-198", None),
+    ("part9/final-words.md", "190", None),
+    ("part9/respect.md", "191", None),
     ("part9/blaster.md", "192", None),
     ("part9/blaster-departs.md", "192", None),
     ("part9/runblaster.md", "192", None),
@@ -184,8 +186,6 @@ const PAGES: &[(&str, &str, Option<u32>)] = &[
     ("part9/numbers-threads.md", "193", None),
     ("part9/numbers-memory.md", "193", None),
     ("part9/numbers-python.md", "192", None),
-    ("part9/final-words.md", "190", None),
-    ("part9/respect.md", "191", None),
     ("part9/care.md", "194-196", None),
     ("part9/links.md", "197-198", None),
 ];
