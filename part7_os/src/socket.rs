@@ -28,10 +28,13 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+// ANCHOR: backlog
 /// Connections the kernel queues for a server that has not accepted
 /// them yet (Linux caps it at `net.core.somaxconn`, 4096 by default).
 pub const BACKLOG: i32 = 1024;
+// ANCHOR_END: backlog
 
+// ANCHOR: server_args
 /// The options of every echo server.
 #[derive(Args)]
 pub struct ServerArgs {
@@ -46,6 +49,7 @@ pub struct ServerArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_clients: Option<u64>,
 }
+// ANCHOR_END: server_args
 
 impl ServerArgs {
     // ANCHOR: listen
@@ -122,6 +126,7 @@ pub struct Listener {
     sock: TcpListener,
     reserve: Cell<Option<File>>,
 }
+// ANCHOR_END: listener
 
 impl Listener {
     /// Python: `client, addr = sock.accept()`, blocking unless the
@@ -162,8 +167,8 @@ impl AsFd for Listener {
         self.sock.as_fd()
     }
 }
-// ANCHOR_END: listener
 
+// ANCHOR: log
 /// Prints `WHAT: ERROR` on stderr, at most once a second for each `what`
 /// and kind of error: a crowd turned away must neither flood the log nor
 /// slow the server down.
@@ -180,6 +185,7 @@ pub fn log(what: &str, e: &io::Error) {
         *at = Instant::now();
     }
 }
+// ANCHOR_END: log
 
 /// Python's way of printing an address, `('127.0.0.1', 50000)`, as the
 /// servers print it in `Connection from ...`.
