@@ -2,8 +2,8 @@
 //! `data/bad.xml:12:7: expected </bus>, found </buses>`.
 
 use std::fmt;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::fs::{self, File};
+use std::io::{self, BufReader, Read};
 use std::path::Path;
 
 use part1_generators::CoroutineError;
@@ -15,20 +15,21 @@ pub struct XmlError(String);
 
 impl XmlError {
     /// The file cannot be read.
-    pub fn read(path: &Path, error: io::Error) -> XmlError {
+    pub fn read(path: &Path, error: impl fmt::Display) -> XmlError {
         XmlError(format!("cannot read {}: {error}", path.display()))
     }
 
     /// Something is wrong at byte `offset` of the file. The file is read
     /// again up to there (once, when parsing has failed) to say the line
-    /// and the column.
+    /// and the column; a pipe or a device cannot be, and gets the byte.
     pub fn at(path: &Path, offset: u64, message: impl fmt::Display) -> Self {
-        let place = match File::open(path) {
-            Ok(file) => match line_and_column(file.take(offset)) {
-                Ok((line, column)) => format!("{line}:{column}"),
-                Err(_) => format!("byte {offset}"),
-            },
-            Err(_) => format!("byte {offset}"),
+        let regular = fs::metadata(path).is_ok_and(|meta| meta.is_file());
+        // (Not opened otherwise: opening a FIFO with no writer waits.)
+        let file = regular.then(|| File::open(path)).and_then(Result::ok);
+        let place = match file.map(|file| line_and_column(file.take(offset))) {
+            Some(Ok((line, column))) => format!("{line}:{column}"),
+            _ if offset == 0 => "1:1".into(),
+            _ => format!("byte {offset}"),
         };
         XmlError(format!("{}:{place}: {message}", path.display()))
     }
@@ -45,26 +46,19 @@ impl std::error::Error for XmlError {}
 /// The line and column (both from 1; columns count characters) just
 /// after the bytes of `text`. A line ends with LF, CR LF or CR.
 fn line_and_column(text: impl Read) -> io::Result<(u64, u64)> {
-    let mut text = BufReader::new(text);
     let (mut line, mut column, mut after_cr) = (1, 1, false);
-    loop {
-        let block = text.fill_buf()?;
-        if block.is_empty() {
-            return Ok((line, column));
+    for byte in BufReader::new(text).bytes() {
+        let byte = byte?;
+        match byte {
+            b'\n' if after_cr => {} // the end of a CR LF
+            b'\n' | b'\r' => (line, column) = (line + 1, 1),
+            // A UTF-8 continuation byte is in the same character.
+            _ if byte & 0xC0 == 0x80 => {}
+            _ => column += 1,
         }
-        for &byte in block {
-            match byte {
-                b'\n' if after_cr => {} // the end of a CR LF
-                b'\n' | b'\r' => (line, column) = (line + 1, 1),
-                // A UTF-8 continuation byte is in the same character.
-                _ if byte & 0xC0 == 0x80 => {}
-                _ => column += 1,
-            }
-            after_cr = byte == b'\r';
-        }
-        let n = block.len();
-        text.consume(n);
+        after_cr = byte == b'\r';
     }
+    Ok((line, column))
 }
 
 /// What a stage raised, without the wrappings each stage adds on its

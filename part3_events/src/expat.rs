@@ -9,11 +9,19 @@
 //! [`Parser`] and does its own thing with them. The parser says what is
 //! wrong with a file in one line ([`XmlError`]): quick-xml checks the
 //! syntax and that `</b>` closes `<b>`; the parser adds one root element,
-//! no text outside it, nothing left open at the end, known entities.
+//! no text outside it, nothing left open at the end, known entities, and
+//! the rest of what expat calls well-formed: only XML's characters (no NUL,
+//! no control characters), names that are names (not `<1a>`), no `<` in
+//! an attribute, no `]]>` in text, `<?xml ...?>` only at the start.
+//!
+//! It reads as expat does, block by block, so memory stays flat with the
+//! file's size; and it stops what it cannot hold with an error: more than
+//! [`LIMIT`] bytes between two tags (an element's text that never ends, an
+//! endless input), or open elements whose names come to more than 1 MiB.
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use quick_xml::encoding::EncodingError;
@@ -44,7 +52,7 @@ pub enum Piece<'a> {
 /// An XML file being read, one [`Piece`] at a time.
 pub struct Parser {
     path: PathBuf,
-    reader: Reader<BufReader<File>>,
+    reader: Reader<BufReader<Checked>>,
     buf: Vec<u8>,
     /// The names of the open elements, one after the other, and where
     /// each one ends in `names`.
@@ -67,10 +75,16 @@ impl Parser {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| XmlError::read(path, e))?;
         // Python's readers and the course's C extension read 64 KiB too.
+        let file = Checked {
+            file,
+            since: 0,
+            stopped: false,
+        };
         let file = BufReader::with_capacity(1 << 16, file);
         let mut reader = Reader::from_reader(file);
         // `<a/>` is a start and an end, as expat reports it.
         reader.config_mut().expand_empty_elements = true;
+        reader.config_mut().check_comments = true; // no `--` inside
         Ok(Parser {
             path: path.to_owned(),
             reader,
@@ -95,11 +109,22 @@ impl Parser {
         self.buf.clear();
         self.at = self.reader.buffer_position();
         let (path, at) = (&self.path, self.at);
-        let event = match self.reader.read_event_into(&mut self.buf) {
+        let event = self.reader.read_event_into(&mut self.buf);
+        let file = self.reader.get_ref().get_ref();
+        // Reading stopped before a character that XML does not allow: the
+        // parser has met the end there, and this is what to say of it.
+        let ended = matches!(event, Ok(Xml::Eof) | Err(Error::Syntax(_)));
+        if ended && file.stopped {
+            let bad = self.reader.buffer_position(); // all has been read
+            return Err(XmlError::at(path, bad, NOT_CHAR));
+        }
+        let event = match event {
             Ok(event) => event,
             Err(Error::Io(e)) => {
-                let e = io::Error::new(e.kind(), e.to_string());
-                return Err(XmlError::read(path, e));
+                return Err(match file.since > LIMIT {
+                    true => XmlError::at(path, at, TOO_LONG),
+                    false => XmlError::read(path, e),
+                });
             }
             Err(Error::Encoding(EncodingError::Utf8(e))) => {
                 let bad = at + e.valid_up_to() as u64;
@@ -112,6 +137,9 @@ impl Parser {
         };
         let fail = |message: &str| XmlError::at(path, at, message);
         let outside = self.ends.is_empty();
+        // Looked for without stopping early, which the compiler vectorizes:
+        // faster than `contains` on the short texts between two tags.
+        let has_gt = |t: &str| t.bytes().fold(false, |a, b| a | (b == b'>'));
         Ok(match event {
             Xml::Start(start) => {
                 let name = start.name().0;
@@ -120,11 +148,18 @@ impl Parser {
                         "a second root element <{name}> (a document has one)"
                     )));
                 }
+                if !is_name(name) {
+                    return Err(XmlError::at(path, at + 1, "not an element name"));
+                }
+                if self.names.len() > 1 << 20 {
+                    return Err(fail("nested too deep (names of over 1 MiB)"));
+                }
                 self.rooted = true;
                 let attrs = match start.attributes_raw() {
                     "" => Vec::new(), // the usual case, made cheap
                     _ => attributes(&start).map_err(|m| fail(&m))?,
                 };
+                self.reader.get_mut().get_mut().since = 0;
                 let from = self.names.len();
                 self.names.push_str(name);
                 self.ends.push(self.names.len());
@@ -132,6 +167,7 @@ impl Parser {
             }
             // quick-xml has checked that it is the innermost element's.
             Xml::End(_) => {
+                self.reader.get_mut().get_mut().since = 0;
                 self.ended = true;
                 Piece::End(innermost(&self.names, &self.ends))
             }
@@ -147,6 +183,9 @@ impl Parser {
             }
             Xml::CData(_) | Xml::GeneralRef(_) if outside => {
                 return Err(fail("text outside the root element"));
+            }
+            Xml::Text(t) if has_gt(&t) && t.contains("]]>") => {
+                return Err(fail("`]]>` in text (it ends a CDATA section)"));
             }
             Xml::Text(text) => {
                 Piece::Text(keep(text.into_inner(), &mut self.scratch))
@@ -170,6 +209,9 @@ impl Parser {
                 return Err(fail("no element at all (is this an XML file?)"));
             }
             Xml::Eof => Piece::Eof,
+            Xml::Decl(_) if at > 0 => {
+                return Err(fail("<?xml ...?> not at the start of the file"));
+            }
             _ => Piece::Other,
         })
     }
@@ -205,6 +247,75 @@ fn innermost<'a>(names: &'a str, ends: &[usize]) -> &'a str {
 /// What is said of a file that is not UTF-8 text.
 const NOT_UTF8: &str = "this is not UTF-8 text (is it an XML file?)";
 
+/// Expat's words for a character that XML does not allow.
+const NOT_CHAR: &str = "not well-formed (invalid token)";
+
+/// What is said of more than [`LIMIT`] bytes between two tags.
+const TOO_LONG: &str = "more than 10 MB without a tag (is the input endless?)";
+
+/// The most the parser reads between two tags, as libxml2: the longest
+/// text, tag or comment it takes is 10 MB. More is an error, not memory
+/// that grows for as long as an endless input lasts.
+pub const LIMIT: u64 = 10_000_000;
+
+/// The file under the parser, checked as it is read: reading stops
+/// before a character that XML does not allow (the parser meets the end
+/// of the file there), or once more than [`LIMIT`] bytes have come since
+/// the parser last met a tag (an error).
+struct Checked {
+    file: File,
+    /// Bytes read since the last tag.
+    since: u64,
+    /// Whether reading has stopped before a character.
+    stopped: bool,
+}
+
+impl Read for Checked {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.since > LIMIT {
+            return Err(io::ErrorKind::InvalidData.into());
+        }
+        let n = match self.stopped {
+            true => 0,
+            false => self.file.read(buf)?,
+        };
+        let good = not_char(&buf[..n]).unwrap_or(n);
+        self.stopped |= good < n;
+        self.since += good as u64;
+        Ok(good)
+    }
+}
+
+/// Where the first character of `block` that XML 1.0 does not allow
+/// starts: a control character other than tab, LF and CR; U+FFFE or
+/// U+FFFF (bytes EF BF BE, EF BF BF).
+fn not_char(block: &[u8]) -> Option<usize> {
+    let suspect = |b: u8| b < 32 && !matches!(b, 9 | 10 | 13) || b == 0xEF;
+    // 128 bytes at a time, with no early exit, which the compiler makes a
+    // few vector instructions; a chunk with a suspect is looked at closely.
+    let any = |chunk: &[u8]| chunk.iter().fold(false, |a, &b| a | suspect(b));
+    let chunks = block.chunks(128).enumerate().filter(|(_, c)| any(c));
+    let mut suspects = chunks.flat_map(|(i, c)| i * 128..i * 128 + c.len());
+    suspects.find(|&k| match block[k..] {
+        [0xEF, 0xBF, 0xBE | 0xBF, ..] => true,
+        [b, ..] => b != 0xEF && suspect(b),
+        [] => false,
+    })
+}
+
+/// Whether `name` is an XML name: a letter, `_` or `:`, then letters,
+/// digits, `-`, `.`, `_`, `:` (Python: expat's tables of letters; here
+/// Rust's, and any character beyond ASCII after the first).
+fn is_name(name: &str) -> bool {
+    let first = |c: char| c.is_alphabetic() || c == '_' || c == ':';
+    // Lower case first: the usual case decides fastest.
+    let inner = |b: u8| {
+        b.is_ascii_lowercase()
+            || matches!(b, b'-' | b'.' | b'0'..=b':' | b'A'..=b'Z' | b'_' | 0x80..)
+    };
+    name.starts_with(first) && name.bytes().all(inner)
+}
+
 /// Appends `text` to `out` with its line ends made `\n`, as XML asks
 /// (CR LF and a lone CR both become LF).
 pub fn push_text(out: &mut String, text: &str) {
@@ -226,6 +337,10 @@ pub fn push_text(out: &mut String, text: &str) {
 /// (there is no DTD support).
 fn resolve(reference: &BytesRef<'_>) -> Result<String, String> {
     match reference.resolve_char_ref() {
+        // Expat's words for `&#0;` or `&#1;`: no character XML allows.
+        Ok(Some(c)) if not_char(c.to_string().as_bytes()).is_some() => {
+            Err("reference to invalid character number".into())
+        }
         Ok(Some(c)) => Ok(c.to_string()),
         Ok(None) => match resolve_predefined_entity(reference) {
             Some(text) => Ok(text.to_owned()),
@@ -240,9 +355,14 @@ fn attributes(start: &BytesStart<'_>) -> Result<Vec<(String, String)>, String> {
     let mut attrs = Vec::new();
     for attr in start.attributes() {
         let attr = attr.map_err(|e| e.to_string())?;
+        let (key, raw) = (attr.key.0, &attr.value);
         let value = attr
             .normalized_value(XmlVersion::Implicit1_0)
             .map_err(|e| e.to_string())?;
+        let bad = raw.contains('<') || not_char(value.as_bytes()).is_some();
+        if bad || !is_name(key) {
+            return Err(format!("attribute {key}: bad name, `<` or character"));
+        }
         attrs.push((attr.key.0.to_owned(), value.into_owned()));
     }
     Ok(attrs)
