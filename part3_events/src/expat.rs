@@ -149,7 +149,7 @@ impl Parser {
                     )));
                 }
                 if !is_name(name) {
-                    return Err(XmlError::at(path, at + 1, "not an element name"));
+                    return Err(XmlError::at(path, at + 1, "not a valid name"));
                 }
                 if self.names.len() > 1 << 20 {
                     return Err(fail("nested too deep (names of over 1 MiB)"));
