@@ -107,8 +107,10 @@ fn main() -> Result<(), Fail> {
     let mut server = Server(child);
     let pid = server.0.id();
     let mut line = String::new();
-    let stderr = server.0.stderr.take().expect("piped");
-    BufReader::new(stderr).read_line(&mut line)?;
+    // Kept open to the end: a server whose stderr is closed dies of
+    // SIGPIPE at its next line (its room for clients, say).
+    let mut stderr = BufReader::new(server.0.stderr.take().expect("piped"));
+    stderr.read_line(&mut line)?;
     let Some((_, addr)) = line.trim().rsplit_once("listening on ") else {
         return Err(Fail::new(format!("the server said {line:?}")));
     };
