@@ -167,7 +167,6 @@ fn check_code(name: &str, code: &[&str], problems: &mut Vec<String>) {
 }
 
 #[test]
-#[ignore = "until issue 16's pages are all cut to size (being done)"]
 fn every_slide_fits_a_screen() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../slides/src");
     let mut files = Vec::new();
