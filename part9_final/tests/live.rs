@@ -87,7 +87,10 @@ fn echothread_echoes_every_byte_in_order_then_closes() {
     let lines = server.take_lines(2);
     assert_eq!(
         lines,
-        [format!("Connection from {me}"), "Client closed".into()]
+        [
+            format!("Connection from ('{}', {})", me.ip(), me.port()),
+            "Client closed".into()
+        ]
     );
 }
 

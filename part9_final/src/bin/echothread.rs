@@ -9,7 +9,7 @@
 //! 45000; `--host`, `--port`, 0 picks a free one), then
 //! `cargo run --release --bin runblaster` in another terminal. It prints
 //! `echothread: listening on 127.0.0.1:45000` on stderr, then
-//! `Connection from 127.0.0.1:54321` and `Client closed` for each client.
+//! `Connection from ('127.0.0.1', 54321)` and `Client closed` for each client.
 //!
 //! Where Rust departs from the Python:
 //! - Python's `socketserver.ThreadingTCPServer` binds, listens, accepts
@@ -39,7 +39,9 @@ use socket2::{Domain, Socket, Type};
 // ANCHOR: handle
 /// `EchoHandler.handle`: echoes what the client sends until it closes.
 fn handle(mut request: TcpStream, client_address: SocketAddr) {
-    println!("Connection from {client_address}");
+    // Python prints the address tuple: ('127.0.0.1', 54321)
+    let (ip, port) = (client_address.ip(), client_address.port());
+    println!("Connection from ('{ip}', {port})");
     let mut data = vec![0; 65536];
     loop {
         let n = match request.read(&mut data) {
