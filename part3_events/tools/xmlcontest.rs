@@ -1,4 +1,4 @@
-//! # xmlcontest: the performance contest (slides 71, 73, 74; a tool)
+//! # xmlcontest: the performance contest (slides 71 and 73; a tool)
 //!
 //! Times the lessons `buses`, `coexpat`, `cxmlparse` and `iterbus` on one
 //! large bus file, each run as a learner runs it (a whole program, its

@@ -1,4 +1,4 @@
-//! # boundaries: what a thread or a process in the pipeline costs (slides 84, 87-89; a tool)
+//! # boundaries: what a thread or a process in the pipeline costs (slides 88-89; a tool)
 //!
 //! The course found its `threaded` stage made the bus example "about 50%
 //! slower", and warns that a process boundary pays for serialization.

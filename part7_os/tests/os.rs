@@ -1,7 +1,7 @@
 //! The operating system's promises, checked step by step: system calls
 //! answer with their own types, KillTask runs the killed task's clean-up
 //! at once, WaitTask on a finished or unknown task returns at once, and
-//! (step 7) a task killed while it waits for I/O lets go of its socket.
+//! (pyos7) a task killed while it waits for I/O lets go of its socket.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -22,7 +22,7 @@ fn note(log: &Log, line: impl Into<String>) {
     log.borrow_mut().push(line.into());
 }
 
-/// Step 7 answers `new` and `NewTask` with a `Result` (a task needs a
+/// pyos7 answers `new` and `NewTask` with a `Result` (a task needs a
 /// stack, which the kernel may refuse), steps 5 and 6 with the task's id:
 /// `.made()` gives the id either way, so that one test runs on every step.
 trait Made {
@@ -41,7 +41,7 @@ impl Made for std::io::Result<u32> {
     }
 }
 
-/// The same for `mainloop`, which on step 7 may fail to start its I/O task.
+/// The same for `mainloop`, which in pyos7 may fail to start its I/O task.
 trait Ran {
     fn ran(self);
 }

@@ -1,4 +1,4 @@
-//! # A reactor, standing in for Twisted (slide 187; for `twistedecho`)
+//! # A reactor, standing in for Twisted (slide 188; for `twistedecho`)
 //!
 //! `twistedecho.py` uses Twisted, the Python framework of its day: a
 //! *protocol* object whose methods the framework calls when something

@@ -1,9 +1,9 @@
-//! Step 8's promises: a subroutine runs only when called, returns its
+//! pyos8's promises: a subroutine runs only when called, returns its
 //! result with its own type, may make system calls and call subroutines
 //! in turn, gives up the task's turn when it yields; and a task killed in
 //! the middle of a call unwinds its whole call stack at once.
 //! A call runs on the stack an earlier call left, not on a new one.
-//! Step 7's system calls go on working as before.
+//! pyos7's system calls go on working as before.
 
 use part8_stack::pyos8::{
     GetTid, KillTask, NewTask, Scheduler, Subroutine, Sys, TaskId, WaitTask,

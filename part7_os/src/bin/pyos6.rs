@@ -302,7 +302,7 @@ impl SystemCall for WaitTask {
 //                      === Example ===
 // ------------------------------------------------------------
 
-/// Step 6's example: a task that waits for its child.
+/// pyos6's example: a task that waits for its child.
 #[derive(Parser)]
 #[command(name = "pyos6")]
 struct Args {}

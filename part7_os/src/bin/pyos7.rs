@@ -462,7 +462,7 @@ impl SystemCall for WriteWait {
 //                      === Example ===
 // ------------------------------------------------------------
 
-/// Step 7 has no example of its own: run `echogood`.
+/// pyos7 has no example of its own: run `echogood`.
 #[derive(Parser)]
 #[command(name = "pyos7")]
 struct Args {}

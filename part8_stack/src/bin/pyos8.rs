@@ -651,7 +651,7 @@ pub fn recv(
 //                      === Example ===
 // ------------------------------------------------------------
 
-/// Step 8's example: a subroutine that sends 4 MiB, and one that calls
+/// pyos8's example: a subroutine that sends 4 MiB, and one that calls
 /// another until the end.
 #[derive(Parser)]
 #[command(name = "pyos8")]

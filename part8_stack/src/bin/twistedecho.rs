@@ -1,4 +1,4 @@
-//! # twistedecho: the echo server in the callback style (slide 187; original: `twistedecho.py`)
+//! # twistedecho: the echo server in the callback style (slide 188; original: `twistedecho.py`)
 //!
 //! The same echo server, written the way the Twisted framework has it: a
 //! protocol object whose callbacks a reactor (the event loop) calls,
