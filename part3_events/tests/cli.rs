@@ -1,8 +1,9 @@
 //! The transcripts in `tests/cmd/`, run and compared:
 //!
 //! - `bad-input.md`: every lesson meets a missing file, a file that is not
-//!   XML, a truncated file, an unclosed tag and a bus without a latitude,
-//!   and says so in one line;
+//!   XML, a truncated file, an unclosed tag, a bus without a latitude, each
+//!   thing expat calls not well-formed (a NUL, `<1a>`, `]]>` in text, ...),
+//!   a device and a file of `/proc`, and says so in one line;
 //! - `basicsax.toml`, `cosax.toml`: their whole output on a small file,
 //!   compared byte for byte (the slides include these transcripts).
 //!
