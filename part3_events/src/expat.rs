@@ -111,21 +111,18 @@ impl Parser {
         let (path, at) = (&self.path, self.at);
         let event = self.reader.read_event_into(&mut self.buf);
         let file = self.reader.get_ref().get_ref();
-        // Reading stopped before a character that XML does not allow: the
-        // parser has met the end there, and this is what to say of it.
-        let ended = matches!(event, Ok(Xml::Eof) | Err(Error::Syntax(_)));
-        if ended && file.stopped {
-            let bad = self.reader.buffer_position(); // all has been read
-            return Err(XmlError::at(path, bad, NOT_CHAR));
-        }
         let event = match event {
-            Ok(event) => event,
-            Err(Error::Io(e)) => {
-                return Err(match file.since > LIMIT {
-                    true => XmlError::at(path, at, TOO_LONG),
-                    false => XmlError::read(path, e),
-                });
+            // Reading stopped before a character that XML does not allow:
+            // the parser met the end there, and this is what to say of it.
+            Ok(Xml::Eof) | Err(Error::Syntax(_)) if file.stopped => {
+                let bad = self.reader.buffer_position(); // all was read
+                return Err(XmlError::at(path, bad, NOT_CHAR));
             }
+            Ok(event) => event,
+            Err(Error::Io(_)) if file.since > LIMIT => {
+                return Err(XmlError::at(path, at, TOO_LONG));
+            }
+            Err(Error::Io(e)) => return Err(XmlError::read(path, e)),
             Err(Error::Encoding(EncodingError::Utf8(e))) => {
                 let bad = at + e.valid_up_to() as u64;
                 return Err(XmlError::at(path, bad, NOT_UTF8));
