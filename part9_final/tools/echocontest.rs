@@ -17,11 +17,10 @@
 //! Run it with `cargo run --release --bin echocontest` (a few seconds per
 //! server, after the build); `--only NAME` runs the named rows only.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
 use part1_generators::Fail;
@@ -44,7 +43,7 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     repeat: u32,
     /// Run only the rows with this name (repeatable)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = SERVERS.map(|s| s.0))]
     only: Vec<String>,
     /// A folder holding the Python originals: their servers join
     #[arg(long, value_name = "DIR")]
@@ -63,7 +62,7 @@ struct Args {
 /// ADDRESS` on stderr once it listens. The Python originals (`.py`) join
 /// with `--python-dir`, run in that folder by `PY`.
 #[rustfmt::skip]
-const SERVERS: &[(&str, &str, &[&str])] = &[
+const SERVERS: [(&str, &str, &[&str]); 13] = [
     ("echogood2",            "echogood2",    &[]),
     ("echoserver",           "echoserver",   &[]),
     ("echoserver2",          "echoserver2",  &[]),
@@ -93,14 +92,13 @@ def announce(s, *backlog):
 S.listen = announce
 exec(compile(open(script).read(), script, 'exec'), {'__name__': '__main__'})";
 
-/// A server process, killed and reaped however the race leaves it; its
-/// stderr's lines arrive on `.1`, the last one is kept in `.2`.
-struct Server(Child, Receiver<String>, String);
+/// A server process and the file its stderr goes to, both gone (the
+/// process killed and reaped) when dropped, however the race went.
+struct Server(Child, PathBuf);
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = (self.0.kill(), self.0.wait(), std::fs::remove_file(&self.1));
     }
 }
 
@@ -109,47 +107,38 @@ impl Server {
     /// line (10 s at most); returns the address.
     fn start(command: &mut Command) -> Result<(Server, String), String> {
         let program = command.get_program().to_string_lossy().into_owned();
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::null()) // a line per client, read by nobody
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot start {program}: {e}"))?;
-        let pipe = BufReader::new(child.stderr.take().expect("piped"));
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            pipe.lines()
-                .map_while(Result::ok)
-                .try_for_each(|l| tx.send(l))
-        });
-        let mut server = Server(child, lines, String::new());
-        while let Ok(line) = server.1.recv_timeout(Duration::from_secs(10)) {
-            match line.split_once(": listening on ") {
-                Some((_, addr)) => return Ok((server, addr.into())),
-                None => server.2 = line,
+        let pid = std::process::id();
+        let said = std::env::temp_dir().join(format!("echocontest-{pid}"));
+        let stderr = std::fs::File::create(&said).map_err(|e| e.to_string())?;
+        let child = command.stdin(Stdio::null()).stderr(stderr);
+        let child = child.stdout(Stdio::null()).spawn(); // a line per client
+        let child = child.map_err(|e| format!("cannot start {program}: {e}"));
+        let mut server = Server(child?, said);
+        for _ in 0..100 {
+            std::thread::sleep(Duration::from_millis(100));
+            let said = std::fs::read_to_string(&server.1).unwrap_or_default();
+            if let Some((_, addr)) = said.split_once(": listening on ") {
+                let addr = addr.lines().next().unwrap_or_default().into();
+                return Ok((server, addr));
+            }
+            if let Some(why) = server.exited() {
+                return Err(why);
             }
         }
-        let silent = || "the server did not listen within 10 s".into();
-        Err(server.exited().unwrap_or_else(silent))
+        Err("the server did not listen within 10 s".into())
     }
 
-    /// Why the server exited, if its stderr ends within a second: a
-    /// missing Python module and the command that installs it, or its
-    /// status and last line.
+    /// Why the server exited, if it has: a missing Python module and the
+    /// command that installs it, or its status and the last line it wrote.
     fn exited(&mut self) -> Option<String> {
-        let end = Instant::now() + Duration::from_secs(1);
-        loop {
-            let left = end.saturating_duration_since(Instant::now());
-            match self.1.recv_timeout(left) {
-                Ok(line) => self.2 = line,
-                Err(RecvTimeoutError::Timeout) => return None,
-                Err(RecvTimeoutError::Disconnected) => break,
+        let status = self.0.try_wait().ok()??;
+        let said = std::fs::read_to_string(&self.1).unwrap_or_default();
+        let last = said.trim().lines().last().unwrap_or_default();
+        Some(match last.split("No module named '").nth(1) {
+            Some(m) => {
+                let m = m.trim_end_matches('\'');
+                format!("needs the Python module {m}: `{PIP} {m}`")
             }
-        }
-        let (status, last) = (self.0.wait().ok()?, &self.2);
-        let module = last.split("No module named '").nth(1);
-        Some(match module.and_then(|m| m.split('\'').next()) {
-            Some(m) => format!("needs the Python module {m}: `{PIP} {m}`"),
             None => format!("the server exited ({status}) {last}")
                 .trim_end()
                 .into(),
@@ -172,24 +161,24 @@ fn race(server: &mut Command, runblaster: &Path, load: [u64; 3]) -> Run {
     let out = Command::new(runblaster)
         .args(["-b", &b, "-c", &c, "-n", &n, "--server", &addr])
         .stdin(Stdio::null())
-        .output();
+        .output()
+        .map_err(|e| format!("cannot run runblaster: {e}"));
     // The server's peak resident memory, in KiB.
     let status = format!("/proc/{}/status", server.0.id());
     let status = std::fs::read_to_string(status).unwrap_or_default();
     let peak = status.lines().find_map(|l| l.strip_prefix("VmHWM:"));
     let peak =
         peak.and_then(|kb| kb.trim_end_matches("kB").trim().parse().ok());
-    let out = match out {
-        Ok(out) => out,
-        Err(e) => return (Err(format!("cannot run runblaster: {e}")), peak),
-    };
     // runblaster's last line: the seconds the blasters took.
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let seconds = stdout.lines().last().and_then(|l| l.parse().ok());
-    let seconds = seconds.filter(|_| out.status.success()).ok_or_else(|| {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let why = stderr.trim().trim_start_matches("Error: ");
-        server.exited().unwrap_or_else(|| why.replace('\n', " "))
+    let seconds = out.and_then(|out| {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let seconds = stdout.lines().last().and_then(|l| l.parse().ok());
+        seconds.filter(|_| out.status.success()).ok_or_else(|| {
+            let why = String::from_utf8_lossy(&out.stderr).replace('\n', " ");
+            let why = why.trim().trim_start_matches("Error: ").into();
+            std::thread::sleep(Duration::from_millis(200)); // if it dies
+            server.exited().unwrap_or(why)
+        })
     });
     (seconds, peak)
 }
@@ -208,24 +197,17 @@ type Run = (Result<f64, String>, Option<f64>);
 fn main() -> Result<(), Fail> {
     part1_generators::exit_quietly_on_closed_pipe();
     let args = Args::parse();
-    let names: Vec<&str> = SERVERS.iter().map(|s| s.0).collect();
-    if let Some(bad) = args.only.iter().find(|n| !names.contains(&&n[..])) {
-        let names = names.join(", ");
-        let why = format!("no server named {bad:?}; the servers are: {names}");
-        return Err(Fail::new(why));
-    }
     if let Some(dir) = args.python_dir.as_ref().filter(|d| !d.is_dir()) {
         return Err(Fail::new(format!("no folder {}", dir.display())));
     }
     let py = args.only.iter().find(|n| n.ends_with(".py"));
-    if let (Some(script), None) = (py, &args.python_dir) {
-        let why = format!("{script} runs with --python-dir DIR (its folder)");
+    if let (Some(py), None) = (py, &args.python_dir) {
+        let why = format!("{py} runs with --python-dir DIR (its folder)");
         return Err(Fail::new(why));
     }
     if cfg!(debug_assertions) {
         println!(
-            "A debug build of echocontest: for release figures, run \
-             `cargo run --release --bin echocontest`."
+            "A debug build of echocontest: for release figures, run `cargo run --release --bin echocontest`."
         );
     }
     // The servers to race, and the release build of those of the workbook
@@ -234,34 +216,33 @@ fn main() -> Result<(), Fail> {
         .parent()
         .expect("root");
     let exe = std::env::current_exe()?;
-    let target = exe
-        .parent()
-        .and_then(Path::parent)
-        .unwrap_or(Path::new("."));
+    let target = exe.parent().and_then(Path::parent).unwrap_or(exe.as_ref());
     let bin_dir = args.bin_dir.clone().unwrap_or(target.join("release"));
-    let only =
-        |name| args.only.is_empty() || args.only.iter().any(|o| o == name);
-    let mut servers = Vec::new(); // name, command, load
-    let mut cargo =
-        Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
+    let cargo = std::env::var_os("CARGO").unwrap_or("cargo".into());
+    let mut cargo = Command::new(cargo);
     cargo.args(["build", "--release", "--bin", "runblaster", "--target-dir"]);
     cargo.arg(target).current_dir(root);
     let (b, c, n) = (args.blasters, args.connections, args.messages);
     let loads = [[b, c, n], [b, c, (n / 10).max(1)]]; // Python's a tenth
-    for &(name, program, options) in SERVERS.iter().filter(|s| only(s.0)) {
-        let (mut command, load) = match &args.python_dir {
+    let mut servers = Vec::new(); // name, command, load
+    for (name, program, options) in SERVERS {
+        if !args.only.is_empty() && !args.only.iter().any(|o| o == name) {
+            continue;
+        }
+        let mut command = match &args.python_dir {
             _ if !name.ends_with(".py") => {
                 cargo.args(["--bin", program]);
-                (Command::new(bin_dir.join(program)), loads[0])
+                Command::new(bin_dir.join(program))
             }
             Some(dir) => {
                 let mut python = Command::new(program);
                 python.current_dir(dir);
-                (python, loads[1])
+                python
             }
             None => continue,
         };
         command.args(options).args(["--port", "0"]);
+        let load = loads[usize::from(name.ends_with(".py"))];
         servers.push((name, command, load));
     }
     if args.bin_dir.is_none() && !cargo.status()?.success() {
@@ -275,9 +256,9 @@ fn main() -> Result<(), Fail> {
     let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpu.lines().find_map(|l| l.strip_prefix("model name\t: "));
     let cpu = cpu.map_or(String::new(), |model| format!(", {model}"));
-    let load = show(loads[0]);
     let mut caption = format!(
-        "blasters x connections x messages: {load}; {cores} cores{cpu}"
+        "blasters x connections x messages: {}; {cores} cores{cpu}",
+        show(loads[0])
     );
     if args.python_dir.is_some() {
         caption += &format!("; in red, Python, under {}", show(loads[1]));
@@ -314,22 +295,19 @@ fn main() -> Result<(), Fail> {
         let (result, peak) = runs.swap_remove(median);
         let peak =
             peak.map_or("n/a".into(), |k| format!("{:.1} MiB", k / 1024.0));
-        let (cells, rate, label) = match result {
+        let rate = result.as_ref().map_or(0.0, |s| rate(*load, *s));
+        let (cells, label) = match result {
             Ok(s) => {
-                let label = thousands(rate(*load, s));
-                (
-                    format!("{s:.2} | {label} | {peak} | "),
-                    rate(*load, s),
-                    label,
-                )
+                let label = thousands(rate);
+                (format!("{s:.2} | {label} | {peak} | "), label)
             }
+            // A Python original that cannot run says what it needs.
             Err(why) => {
-                // A Python original that cannot run says what it needs.
                 let needs =
                     why.split(':').next().filter(|w| w.starts_with("needs"));
                 let label =
                     needs.map_or("failed".into(), |n| format!("not run: {n}"));
-                (format!("n/a | n/a | {peak} | {why}"), 0.0, label)
+                (format!("n/a | n/a | {peak} | {why}"), label)
             }
         };
         println!("| {name} | {} | {cells} |", show(*load));
@@ -338,12 +316,11 @@ fn main() -> Result<(), Fail> {
 
     let best = bars.iter().map(|bar| bar.1).fold(1.0, f64::max);
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"780\" height=\"{}\" \
-         font-family=\"sans-serif\" font-size=\"14\">\n\
-         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-         <text x=\"10\" y=\"24\" font-size=\"17\" font-weight=\"bold\">Echo \
-         servers: messages per second (longer is better)</text>\n\
-         <text x=\"10\" y=\"46\" font-size=\"12\" fill=\"#555\">{caption}</text>\n",
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="780" height="{}" font-family="sans-serif" font-size="14">
+<rect width="100%" height="100%" fill="white"/>
+<text x="10" y="24" font-size="17" font-weight="bold">Echo servers: messages per second (longer is better)</text>
+<text x="10" y="46" font-size="12" fill="#555">{caption}</text>
+"##,
         80 + bars.len() * 34,
     );
     for (i, (name, rate, label)) in bars.iter().enumerate() {
@@ -351,9 +328,10 @@ fn main() -> Result<(), Fail> {
         let (text_y, text_x) = (y + 17, 196.0 + length);
         let colour = ["#4e79a7", "#e15759"][usize::from(name.ends_with(".py"))];
         svg += &format!(
-            "<text x=\"182\" y=\"{text_y}\" text-anchor=\"end\">{name}</text>\n\
-             <rect x=\"190\" y=\"{y}\" width=\"{length:.1}\" height=\"24\" \
-             fill=\"{colour}\"/>\n<text x=\"{text_x:.1}\" y=\"{text_y}\">{label}</text>\n"
+            r#"<text x="182" y="{text_y}" text-anchor="end">{name}</text>
+<rect x="190" y="{y}" width="{length:.1}" height="24" fill="{colour}"/>
+<text x="{text_x:.1}" y="{text_y}">{label}</text>
+"#
         );
     }
     let chart = args
