@@ -17,8 +17,7 @@
 //! data/allroutes.xml` makes that file again; `--megabytes 30` makes one
 //! like the course's contest timed.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -49,11 +48,10 @@ struct Args {
 
 /// A size in megabytes, more than 0.
 fn megabytes(text: &str) -> Result<f64, String> {
-    let mb = text
-        .parse()
-        .ok()
-        .filter(|&x: &f64| x > 0.0 && x.is_finite());
-    mb.ok_or(format!("expected a number of megabytes > 0, got `{text}`"))
+    match text.parse::<f64>() {
+        Ok(mb) if mb > 0.0 && mb.is_finite() => Ok(mb),
+        _ => Err(format!("expected a number of megabytes > 0, got `{text}`")),
+    }
 }
 
 // Lists to choose from, comma-separated.
@@ -179,38 +177,30 @@ fn bus(rng: &mut Rng, routes: &[Route]) -> String {
     out + "\r\n"
 }
 
-/// Writes the document into `out`; returns how many buses and bytes.
-fn write_routes(out: &mut impl Write, args: &Args) -> io::Result<(u64, usize)> {
+fn main() -> Result<(), Fail> {
+    part1_generators::exit_quietly_on_closed_pipe();
+    let args = Args::parse();
     let mut rng = Rng::seed_from_u64(args.seed);
     let routes: Vec<Route> = ROUTES
         .split(',')
         .map(|name| route(&mut rng, name))
         .collect();
-    let head = "<?xml version=\"1.0\"?>\r\n\r\n\r\n\r\n\t\t<buses>\r\n\r\n";
-    let (tail, mut bytes, mut buses) =
-        ("\t\t\r\n\t\t</buses>\r\n", head.len(), 0);
-    out.write_all(head.as_bytes())?;
+    // The document, made whole in memory (the contest's 30 MB is little).
+    let mut xml = "<?xml version=\"1.0\"?>\r\n\r\n\r\n\r\n\t\t<buses>\r\n\r\n"
+        .to_string();
     let size = args.megabytes.map(|mb| (mb * 1e6).round() as usize);
-    while size.map_or(buses < args.buses, |size| bytes < size) {
-        let bus = bus(&mut rng, &routes);
-        out.write_all(bus.as_bytes())?;
-        (buses, bytes) = (buses + 1, bytes + bus.len());
+    let mut buses = 0;
+    while size.map_or(buses < args.buses, |size| xml.len() < size) {
+        xml += &bus(&mut rng, &routes);
+        buses += 1;
     }
-    out.write_all(tail.as_bytes())?;
-    out.flush()?;
-    Ok((buses, bytes + tail.len()))
-}
-
-fn main() -> Result<(), Fail> {
-    let args = Args::parse();
+    xml += "\t\t\r\n\t\t</buses>\r\n";
     let Some(path) = &args.output else {
-        part1_generators::exit_quietly_on_closed_pipe();
-        write_routes(&mut BufWriter::new(io::stdout().lock()), &args)?;
-        return Ok(());
+        return Ok(io::stdout().write_all(xml.as_bytes())?);
     };
-    let cannot = |e: io::Error| format!("cannot write {}: {e}", path.display());
-    let mut file = BufWriter::new(File::create(path).map_err(cannot)?);
-    let (buses, bytes) = write_routes(&mut file, &args).map_err(cannot)?;
+    let cannot = |e| format!("cannot write {}: {e}", path.display());
+    std::fs::write(path, &xml).map_err(cannot)?;
+    let bytes = xml.len();
     eprintln!("wrote {buses} buses, {bytes} bytes, to {}", path.display());
     Ok(())
 }

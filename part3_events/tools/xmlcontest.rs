@@ -70,8 +70,7 @@ fn main() -> Result<(), Fail> {
     let build = ["release", "DEBUG"][usize::from(cfg!(debug_assertions))];
     if build == "DEBUG" {
         eprintln!(
-            "A debug build of xmlcontest, its timings mean nothing: for \
-             release figures, run `cargo run --release --bin xmlcontest`."
+            "A debug build of xmlcontest, its timings mean nothing: for release figures, run `cargo run --release --bin xmlcontest`."
         );
     }
     if let Some(file) = &args.file {
@@ -115,9 +114,8 @@ fn main() -> Result<(), Fail> {
         let (out, time) = best(args.runs, || run(bin(lesson).arg(&file)))?;
         let lines = sorted_fields(&out);
         if *expected.get_or_insert_with(|| lines.clone()) != lines {
-            return Err(Fail::new(format!(
-                "{lesson} printed other lines than buses"
-            )));
+            let why = format!("{lesson} printed other lines than buses");
+            return Err(Fail::new(why));
         }
         times.push(time);
         print!("{lesson:<10} {time:>8.3}");
@@ -125,20 +123,21 @@ fn main() -> Result<(), Fail> {
             let mut python = Command::new("python3");
             python.arg(std::path::absolute(dir.join(script))?);
             python.current_dir(temp.0.join(script).parent().unwrap_or(&temp.0));
+            // A script that cannot run says why, in its row; the C
+            // extension not built, with the command that builds it.
+            let cxml = dir.join("cxml");
+            let cxml = format!(
+                "the C extension is not built: cd {} && {BUILD}",
+                cxml.display()
+            );
             match best(args.runs, || run(&mut python)) {
                 Ok((out, t)) => {
-                    let differ = sorted_fields(&out) != lines;
-                    let other = if differ { " (OTHER LINES)" } else { "" };
+                    let other = ["", " (OTHER LINES)"]
+                        [usize::from(sorted_fields(&out) != lines)];
                     print!(" {t:>10.3} {:>7.1}x  {script}{other}", t / time);
                 }
-                // A script that cannot run says why, in its row; the C
-                // extension not built, with the command that builds it.
                 Err(why) if format!("{why:?}").contains("'cxmlparse'") => {
-                    let cxml = dir.join("cxml");
-                    let cxml = cxml.display();
-                    print!(
-                        "  {script}: the C extension is not built: cd {cxml} && {BUILD}"
-                    )
+                    print!("  {script}: {cxml}")
                 }
                 Err(why) => print!("  {script} did not run: {why:?}"),
             }
@@ -182,14 +181,12 @@ fn run(program: &mut Command) -> Result<Vec<u8>, Fail> {
     let name = program.get_program().to_string_lossy().into_owned();
     let out = program.stdin(Stdio::null()).stderr(Stdio::piped()).output();
     let out = out.map_err(|e| format!("cannot run {name}: {e}"))?;
-    let said = String::from_utf8_lossy(&out.stderr);
-    match out.status.success() {
-        true => Ok(out.stdout),
-        false => {
-            let last = said.trim().lines().last().unwrap_or_default();
-            Err(Fail::new(format!("{name} failed: {last}")))
-        }
+    if out.status.success() {
+        return Ok(out.stdout);
     }
+    let said = String::from_utf8_lossy(&out.stderr);
+    let last = said.trim().lines().last().unwrap_or_default();
+    Err(Fail::new(format!("{name} failed: {last}")))
 }
 
 /// Each line of `out`, its fields sorted (iterbus prints the id first).
