@@ -15,14 +15,15 @@
 //! `cargo run --release --bin c10k`. Each side needs an open file per
 //! connection: both raise their limit (`ulimit -n`) to the hard limit.
 
-use clap::Parser;
-use part1_generators::Fail;
-use rustix::process::{Resource, getrlimit, setrlimit};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use clap::Parser;
+use part1_generators::Fail;
+use rustix::process::{Resource, getrlimit, setrlimit};
 
 /// Ten thousand connections at once to the stackful echo server, every
 /// echo checked, and the server's memory per connection.
@@ -42,8 +43,7 @@ struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = (self.0.kill(), self.0.wait());
     }
 }
 
@@ -52,26 +52,29 @@ impl Drop for Server {
 fn usage(pid: u32) -> Result<[f64; 3], Fail> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     let rss = status.lines().find_map(|line| line.strip_prefix("VmRSS:"));
-    let rss =
-        rss.and_then(|kib| kib.trim_end_matches("kB").trim().parse().ok());
+    let rss = rss.and_then(|k| k.trim_end_matches("kB").trim().parse().ok());
     let maps = std::fs::read_to_string(format!("/proc/{pid}/maps"))?;
     let files = std::fs::read_dir(format!("/proc/{pid}/fd"))?.count();
-    let rss = rss.ok_or_else(|| Fail::new("no VmRSS in /proc/PID/status"))?;
+    let rss = rss.ok_or("no VmRSS in /proc/PID/status")?;
     Ok([rss, maps.lines().count() as f64, files as f64])
 }
 
-/// The 64 bytes connection `i` sends in round `round`.
-fn message(i: usize, round: usize) -> Vec<u8> {
-    (0..64).map(|j| (i * 31 + round * 7 + j) as u8).collect()
-}
-
-/// Reads the echo of connection `i`'s message in `round`, and checks it.
-fn check(stream: &mut TcpStream, i: usize, round: usize) -> Result<(), Fail> {
-    let mut back = vec![0; 64];
-    stream.read_exact(&mut back)?;
-    let same = back == message(i, round);
-    same.then_some(())
-        .ok_or(Fail::new("the echo is not what was sent"))
+/// Sends 64 bytes on each of `clients`, its own in each `round`, then
+/// reads every echo back and checks it.
+fn echo(clients: &mut [TcpStream], round: usize) -> Result<(), Fail> {
+    let message =
+        |i: usize| (0..64).map(move |j| (i * 31 + round * 7 + j) as u8);
+    for (i, stream) in clients.iter_mut().enumerate() {
+        stream.write_all(&message(i).collect::<Vec<_>>())?;
+    }
+    for (i, stream) in clients.iter_mut().enumerate() {
+        let mut back = [0; 64];
+        stream.read_exact(&mut back)?;
+        if !back.into_iter().eq(message(i)) {
+            return Err(Fail::new("the echo is not what was sent"));
+        }
+    }
+    Ok(())
 }
 
 fn main() -> Result<(), Fail> {
@@ -94,22 +97,17 @@ fn main() -> Result<(), Fail> {
     }
     let exe = std::env::current_exe()?;
     let path = args.server.unwrap_or(exe.with_file_name("echostackful"));
-    let child = Command::new(&path)
-        .args(["--port", "0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            let build =
-                "build it first: cargo build --release --bin echostackful";
-            format!("cannot start {}: {e} ({build})", path.display())
-        })?;
-    let mut server = Server(child);
+    let build = "build it first: cargo build --release --bin echostackful";
+    let cannot = |e| format!("cannot start {}: {e} ({build})", path.display());
+    let mut server = Command::new(&path);
+    let server = server.args(["--port", "0"]).stdout(Stdio::null());
+    let server = server.stderr(Stdio::piped()).spawn();
+    let mut server = Server(server.map_err(cannot)?);
     let pid = server.0.id();
-    let mut line = String::new();
     // Kept open to the end: a server whose stderr is closed dies of
     // SIGPIPE at its next line (its room for clients, say).
     let mut stderr = BufReader::new(server.0.stderr.take().expect("piped"));
+    let mut line = String::new();
     stderr.read_line(&mut line)?;
     let Some((_, addr)) = line.trim().rsplit_once("listening on ") else {
         return Err(Fail::new(format!("the server said {line:?}")));
@@ -123,35 +121,28 @@ fn main() -> Result<(), Fail> {
     let start = Instant::now();
     let mut clients = Vec::new();
     for i in 0..n as usize {
-        let mut stream = TcpStream::connect(addr)?;
+        let stream = TcpStream::connect(addr)?;
         stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-        stream.write_all(&message(i, 0))?;
-        check(&mut stream, i, 0)?;
         clients.push(stream);
+        echo(&mut clients[i..], 0)?;
     }
     let connected = start.elapsed().as_secs_f64();
     println!("connected: {n} connections in {connected:.2} s");
 
     // All at once: every connection sends, then every one reads back.
     let start = Instant::now();
-    for (i, stream) in clients.iter_mut().enumerate() {
-        stream.write_all(&message(i, 1))?;
-    }
-    for (i, stream) in clients.iter_mut().enumerate() {
-        check(stream, i, 1)?;
-    }
+    echo(&mut clients, 1)?;
     let echoed = start.elapsed().as_secs_f64();
     println!(
         "echoed: 64 bytes on each of {n} connections at once, every byte \
          checked, in {echoed:.2} s"
     );
     let with = usage(pid)?;
-    let (mib, kib) = (|k: f64| k / 1024.0, (with[0] - before[0]) / n as f64);
+    let [mib, mib_with] = [before[0], with[0]].map(|kib| kib / 1024.0);
+    let kib = (with[0] - before[0]) / n as f64;
     println!(
-        "memory: {:.1} MiB resident before, {:.1} MiB with {n} connections: \
-         {kib:.1} KiB per connection",
-        mib(before[0]),
-        mib(with[0])
+        "memory: {mib:.1} MiB resident before, {mib_with:.1} MiB with {n} \
+         connections: {kib:.1} KiB per connection"
     );
     for (what, i) in [("memory maps", 1), ("open files", 2)] {
         let (before, with) = (before[i], with[i]);
