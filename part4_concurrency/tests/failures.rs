@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Scratch, run, run_with_env};
+use common::{Scratch, group_alive, run};
 
 /// The one line of an error, checked for the usual properties.
 fn one_error_line(stderr: &str) -> &str {
@@ -99,45 +99,38 @@ fn a_failing_worker_on_a_larger_file_stops_the_parse_early() {
 
 #[test]
 fn no_child_is_left_behind() {
-    // The children inherit this variable: after coprocess has ended, no
-    // process may still carry it.
-    let mark = format!("PART4_TEST_MARK=no-child-left-{}", std::process::id());
-    let (key, value) = mark.split_once('=').unwrap();
+    // coprocess runs as the leader of a process group of its own
+    // (setsid), and its children join the group: after coprocess has
+    // ended, the group must be empty.
     let coprocess = env!("CARGO_BIN_EXE_coprocess");
+    // The check sees a child left behind: sh leaves a sleep running.
+    let r = run(
+        "setsid",
+        &["sh", "-c", "sleep 30 >/dev/null 2>&1 & exit 0"],
+        None,
+    );
+    let seen = group_alive(r.pid);
+    let _ = run("sh", &["-c", &format!("kill -9 -{}", r.pid)], None);
+    assert!(seen, "the sleep left behind was not seen");
     for args in [
         vec!["part3_events/tests/data/nolatitude.xml"],
         vec!["part3_events/tests/data/unclosed.xml"],
         vec!["--child", "false"],
         vec!["--child", "true"],
     ] {
-        let r = run_with_env(coprocess, &args, None, &[(key, value)]);
+        let r = run("setsid", &[&[coprocess][..], &args].concat(), None);
         assert_eq!(r.status.code(), Some(1), "{args:?}");
-        assert_eq!(marked(&mark), 0, "{args:?}: a child is still running");
+        assert!(!group_alive(r.pid), "{args:?}: a child is still running");
     }
     // A child that takes its time after the end of its input is waited
     // for: when coprocess ends, the child has ended.
     let scratch = Scratch::new("slow");
     let slow = scratch.script("slow", "cat >/dev/null; sleep 1; echo done");
-    let r = run_with_env(coprocess, &["--child", &slow], None, &[(key, value)]);
+    let r = run("setsid", &[coprocess, "--child", &slow], None);
     assert!(r.status.success(), "{}", r.stderr);
     assert_eq!(
         r.stdout, "done\n",
         "the child's last line came before the end"
     );
-    assert_eq!(marked(&mark), 0, "the slow child is still running");
-}
-
-/// How many running processes carry `mark` in their environment.
-fn marked(mark: &str) -> usize {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .filter(|e| {
-            let environ =
-                std::fs::read(e.path().join("environ")).unwrap_or_default();
-            environ.split(|&b| b == 0).any(|v| v == mark.as_bytes())
-        })
-        .count()
+    assert!(!group_alive(r.pid), "the slow child is still running");
 }

@@ -93,11 +93,9 @@ fn main() -> Result<(), Fail> {
 /// One variant, run once: the pipeline of its lesson.
 fn run_variant(variant: &str, file: &Path) -> Result<(), Fail> {
     let filters = || {
-        filter_on_field(
-            "route",
-            "22",
-            filter_on_field("direction", "North Bound", bus_locations()),
-        )
+        let north =
+            filter_on_field("direction", "North Bound", bus_locations());
+        filter_on_field("route", "22", north)
     };
     match variant {
         "buses" => {
@@ -144,17 +142,13 @@ fn time_variants(runs: u32, file: &Path, build: &str) -> Result<(), Fail> {
             let mut run = Command::new(std::env::current_exe()?);
             let out = run.args(["--variant", variant]).arg(file).output()?;
             times.push(start.elapsed().as_secs_f64());
+            let said = String::from_utf8_lossy(&out.stderr);
             if !out.status.success() {
-                let said = String::from_utf8_lossy(&out.stderr);
-                return Err(Fail::new(format!(
-                    "{variant} failed: {}",
-                    said.trim()
-                )));
+                return Err(format!("{variant} failed: {}", said.trim()).into());
             }
             if *first.get_or_insert_with(|| out.stdout.clone()) != out.stdout {
-                return Err(Fail::new(format!(
-                    "{variant} printed other lines than buses"
-                )));
+                let why = format!("{variant} printed other lines than buses");
+                return Err(why.into());
             }
         }
         times.sort_by(f64::total_cmp);

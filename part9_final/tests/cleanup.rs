@@ -12,9 +12,6 @@ use std::process::Command;
 
 use common::TempDir;
 
-/// Marks every process the contest starts (children inherit it).
-const MARK: &str = "PART9_CLEANUP_MARK";
-
 /// Not a test: the stand-ins run by the scripts below (this test program
 /// started again). `PART9_BOGUS_SERVER=wrong` echoes every message with
 /// one byte changed; `=dies` exits at the first message. Without the
@@ -45,19 +42,12 @@ fn bogus_echo_server() {
     }
 }
 
-/// The processes that carry `mark` in their environment.
-fn marked(mark: &str) -> Vec<String> {
-    let needle = format!("{MARK}={mark}\0");
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
-            continue;
-        };
-        if String::from_utf8_lossy(&environ).contains(&needle) {
-            found.push(entry.file_name().to_string_lossy().into_owned());
-        }
-    }
-    found
+/// Whether any process is left in the process group `pgid` (`kill -0`
+/// asks without sending a signal; a zombie not yet reaped counts).
+fn group_alive(pgid: &str) -> bool {
+    let test = format!("kill -0 -{pgid} 2>/dev/null");
+    let status = Command::new("sh").args(["-c", &test]).status();
+    status.unwrap().success()
 }
 
 fn script(path: &std::path::Path, body: &str) {
@@ -72,37 +62,51 @@ fn the_contest_stops_everything() {
     let bin = tmp.path();
     let me = std::env::current_exe().unwrap();
     let runblaster = env!("CARGO_BIN_EXE_runblaster");
-    std::os::unix::fs::symlink(runblaster, bin.join("runblaster")).unwrap();
+    // Every process the contest starts writes its id to `pids` first,
+    // then becomes the leader of a new process group (setsid) and the
+    // program (exec keeps the id); what it starts joins its group.
+    let pids = bin.join("pids");
+    let record = format!("echo $$ >> '{}'", pids.display());
+    script(
+        &bin.join("runblaster"),
+        &format!("{record}\nexec setsid '{runblaster}' \"$@\""),
+    );
     let bogus = |how: &str| {
         format!(
-            "PART9_BOGUS_SERVER={how} exec '{}' bogus_echo_server --exact \
-             --nocapture --test-threads=1",
+            "PART9_BOGUS_SERVER={how} exec setsid '{}' bogus_echo_server \
+             --exact --nocapture --test-threads=1",
             me.display()
         )
     };
-    script(&bin.join("echothread"), &bogus("wrong"));
+    let echothread = format!("{record}\n{}", bogus("wrong"));
+    script(&bin.join("echothread"), &echothread);
     // echotokio: `--flavor current-thread` exits before it listens,
     // `--flavor multi-thread` at the first message.
     let tokio = format!(
-        "[ \"$2\" = multi-thread ] && {}\necho 'no such luck' >&2; exit 3",
+        "{record}\n[ \"$2\" = multi-thread ] && {}\n\
+         echo 'no such luck' >&2; exit 3",
         bogus("dies")
     );
     script(&bin.join("echotokio"), &tokio);
 
-    // The search for marked processes finds one.
-    let mark = std::process::id().to_string();
-    let mut probe = Command::new("sleep").arg("60").env(MARK, &mark).spawn();
+    // `group_alive` sees a group while it runs, and not after it ends.
+    let mut probe = Command::new("setsid").args(["sleep", "60"]).spawn();
     let probe = probe.as_mut().unwrap();
-    let found = marked(&mark);
+    let id = probe.id().to_string();
+    // (setsid makes the group just after it starts: wait for it.)
+    let seen = (0..1000).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        group_alive(&id)
+    });
+    assert!(seen, "sleep {id} is not seen running");
     let _ = (probe.kill(), probe.wait());
-    assert_eq!(found, [probe.id().to_string()]);
+    assert!(!group_alive(&id), "sleep {id} is seen after its end");
 
     let out = Command::new(env!("CARGO_BIN_EXE_echocontest"))
         .args(["--bin-dir", bin.to_str().unwrap(), "-c", "4", "-n", "200"])
         .args(["--only", "echothread", "--only", "tokio current-thread"])
         .args(["--only", "tokio multi-thread"])
         .args(["--svg", bin.join("chart.svg").to_str().unwrap()])
-        .env(MARK, &mark)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -132,5 +136,10 @@ fn the_contest_stops_everything() {
     let last_words =
         " | the server exited (exit status: 4) bogus: a message! I die |";
     assert!(died.ends_with(last_words), "{died}");
-    assert_eq!(marked(&mark), Vec::<String>::new(), "processes left");
+    let started = std::fs::read_to_string(&pids).unwrap();
+    let started: Vec<&str> = started.split_whitespace().collect();
+    // Three servers, and at least one blaster for the one that listened.
+    assert!(started.len() >= 4, "started: {started:?}");
+    let left: Vec<&&str> = started.iter().filter(|p| group_alive(p)).collect();
+    assert!(left.is_empty(), "processes left running: {left:?}");
 }

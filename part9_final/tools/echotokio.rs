@@ -60,11 +60,7 @@ struct Args {
 async fn handle_client(mut client: TcpStream, addr: SocketAddr) {
     println!("Connection from {addr}");
     let mut data = vec![0; 65536];
-    loop {
-        let n = match client.read(&mut data).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
+    while let Ok(n @ 1..) = client.read(&mut data).await {
         if client.write_all(&data[..n]).await.is_err() {
             break;
         }
@@ -118,7 +114,7 @@ fn main() -> Result<(), Fail> {
         Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
         Flavor::MultiThread => tokio::runtime::Builder::new_multi_thread(),
     };
-    let runtime = runtime.enable_io().enable_time().build()?;
+    let runtime = runtime.enable_all().build()?;
     runtime.block_on(async {
         let listener = listen(&host, port)
             .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;

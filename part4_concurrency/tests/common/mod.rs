@@ -36,6 +36,8 @@ pub const BUSES: &str = "\
 
 /// What a finished run left.
 pub struct Run {
+    /// Its process id.
+    pub pid: u32,
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
@@ -45,20 +47,9 @@ pub struct Run {
 /// `stdin` (or nothing), and waits for it at most [`DEADLINE`]: a run
 /// that takes longer is killed and the test fails.
 pub fn run(program: &str, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    run_with_env(program, args, stdin, &[])
-}
-
-/// [`run`], with variables added to the program's environment.
-pub fn run_with_env(
-    program: &str,
-    args: &[&str],
-    stdin: Option<&[u8]>,
-    env: &[(&str, &str)],
-) -> Run {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let mut child = Command::new(program)
         .args(args)
-        .envs(env.iter().copied())
         .current_dir(root)
         .stdin(if stdin.is_some() {
             Stdio::piped()
@@ -99,10 +90,19 @@ pub fn run_with_env(
     };
     let _ = feeder.join();
     Run {
+        pid: child.id(),
         status,
         stdout: out.join().expect("reader"),
         stderr: err.join().expect("reader"),
     }
+}
+
+/// Whether any process is left in the process group `pgid` (`kill -0`
+/// asks without sending a signal).
+pub fn group_alive(pgid: u32) -> bool {
+    let test = format!("kill -0 -{pgid} 2>/dev/null");
+    let status = Command::new("sh").args(["-c", &test]).status();
+    status.expect("cannot run sh").success()
 }
 
 /// A folder of the test's own in the temporary folder, removed when
