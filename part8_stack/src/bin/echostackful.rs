@@ -36,13 +36,14 @@ use std::rc::Rc;
 use std::time::Duration;
 
 /// Bytes of stack for each task. Serving a client takes a task a few
-/// KiB; a panic's message and backtrace, printed from the task's own
-/// stack, about 22 KiB. Only the pages a task touches cost memory.
+/// KiB and its buffer; a panic's message and backtrace, printed from the
+/// task's own stack, about 22 KiB. Only the pages a task touches cost
+/// memory.
 const STACK_SIZE: usize = 64 * 1024;
 
-/// Bytes a client's task reads at a time, into a buffer it keeps while
-/// its client is connected: with many idle clients, most of a
-/// connection's memory (the originals read 64 KiB).
+/// Bytes a client's task reads at a time, into a buffer it keeps on its
+/// stack while its client is connected: with many idle clients, most of
+/// a connection's memory (the originals read 64 KiB).
 const BUFFER_SIZE: usize = 16 * 1024;
 
 // ------------------------------------------------------------
@@ -235,7 +236,7 @@ fn handle_client(
     println!("Connection from {}", python_addr(addr));
     client.set_nonblocking(true)?;
     sys.register(&client)?;
-    let mut buf = vec![0; BUFFER_SIZE];
+    let mut buf = [0; BUFFER_SIZE]; // on the task's stack: nothing to allocate
     loop {
         let n = recv(sys, &mut client, &mut buf)?;
         if n == 0 {
