@@ -12,7 +12,8 @@
 //! no text outside it, nothing left open at the end, known entities, and
 //! the rest of what expat calls well-formed: only XML's characters (no NUL,
 //! no control characters), names that are names (not `<1a>`), no `<` in
-//! an attribute, no `]]>` in text, `<?xml ...?>` only at the start.
+//! an attribute, white space between attributes, no `]]>` in text,
+//! `<?xml ...?>` only at the start (and no `<?XML?>`).
 //!
 //! It reads as expat does, block by block, so memory stays flat with the
 //! file's size; and it stops what it cannot hold with an error: more than
@@ -209,6 +210,12 @@ impl Parser {
             Xml::Decl(_) if at > 0 => {
                 return Err(fail("<?xml ...?> not at the start of the file"));
             }
+            Xml::PI(pi) if pi.target().eq_ignore_ascii_case("xml") => {
+                let target = pi.target();
+                return Err(fail(&format!(
+                    "<?{target} ...?>: a reserved name"
+                )));
+            }
             _ => Piece::Other,
         })
     }
@@ -363,5 +370,31 @@ fn attributes(start: &BytesStart<'_>) -> Result<Vec<(String, String)>, String> {
         }
         attrs.push((attr.key.0.to_owned(), value.into_owned()));
     }
+    if run_together(start.attributes_raw()) {
+        return Err(
+            "attributes run together (white space must part them)".into()
+        );
+    }
     Ok(attrs)
+}
+
+/// Whether an attribute follows a quoted value with no white space
+/// between (`x="1"y="2"`): expat rejects it, quick-xml does not.
+fn run_together(raw: &str) -> bool {
+    let mut quote = None;
+    let mut bytes = raw.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        match quote {
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            Some(q) if b == q => {
+                quote = None;
+                let next = bytes.peek().copied().unwrap_or(b' ');
+                if !next.is_ascii_whitespace() && next != b'/' {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
