@@ -80,6 +80,7 @@ impl Parser {
             file,
             since: 0,
             stopped: false,
+            cut: Vec::new(),
         };
         let file = BufReader::with_capacity(1 << 16, file);
         let mut reader = Reader::from_reader(file);
@@ -272,6 +273,8 @@ struct Checked {
     since: u64,
     /// Whether reading has stopped before a character.
     stopped: bool,
+    /// The first bytes of a character that the last read cut off.
+    cut: Vec<u8>,
 }
 
 impl Read for Checked {
@@ -279,12 +282,30 @@ impl Read for Checked {
         if self.since > LIMIT {
             return Err(io::ErrorKind::InvalidData.into());
         }
-        let n = match self.stopped {
-            true => 0,
-            false => self.file.read(buf)?,
+        // The start of a U+FFFE or U+FFFF that the last read cut off
+        // comes first, so that the character is checked whole.
+        let mut n = self.cut.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.cut[..n]);
+        self.cut.drain(..n);
+        let end = loop {
+            let got = match self.stopped {
+                true => 0,
+                false => self.file.read(&mut buf[n..])?,
+            };
+            n += got;
+            let cut = match &buf[..n] {
+                _ if got == 0 => 0, // the end: nothing more to wait for
+                [.., 0xEF] => 1,
+                [.., 0xEF, 0xBF] => 2,
+                _ => 0,
+            };
+            if n > cut || got == 0 {
+                self.cut.extend_from_slice(&buf[n - cut..n]);
+                break n - cut;
+            }
         };
-        let good = not_char(&buf[..n]).unwrap_or(n);
-        self.stopped |= good < n;
+        let good = not_char(&buf[..end]).unwrap_or(end);
+        self.stopped |= good < end;
         self.since += good as u64;
         Ok(good)
     }
@@ -292,8 +313,7 @@ impl Read for Checked {
 
 /// Where the first character of `block` that XML 1.0 does not allow
 /// starts: a control character other than tab, LF and CR; U+FFFE or
-/// U+FFFF (bytes EF BF BE, EF BF BF; one that two reads cut in two goes
-/// unseen, once in 64 KiB at most).
+/// U+FFFF (bytes EF BF BE, EF BF BF).
 fn not_char(block: &[u8]) -> Option<usize> {
     let suspect = |b: u8| b < 32 && !matches!(b, 9 | 10 | 13) || b == 0xEF;
     // 128 bytes at a time, with no early exit, which the compiler makes a
@@ -381,20 +401,18 @@ fn attributes(start: &BytesStart<'_>) -> Result<Vec<(String, String)>, String> {
 /// Whether an attribute follows a quoted value with no white space
 /// between (`x="1"y="2"`): expat rejects it, quick-xml does not.
 fn run_together(raw: &str) -> bool {
-    let mut quote = None;
-    let mut bytes = raw.bytes().peekable();
-    while let Some(b) = bytes.next() {
-        match quote {
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            Some(q) if b == q => {
-                quote = None;
-                let next = bytes.peek().copied().unwrap_or(b' ');
-                if !next.is_ascii_whitespace() && next != b'/' {
-                    return true;
-                }
+    let mut quote = None; // the quote of the value being read, if any
+    raw.as_bytes()
+        .windows(2)
+        .any(|pair| match (quote, pair[0]) {
+            (None, q @ (b'"' | b'\'')) => {
+                quote = Some(q);
+                false
             }
-            _ => {}
-        }
-    }
-    false
+            (Some(q), b) if b == q => {
+                quote = None;
+                !pair[1].is_ascii_whitespace() && pair[1] != b'/'
+            }
+            _ => false,
+        })
 }

@@ -173,3 +173,35 @@ fn an_error_in_a_pipe_names_the_byte() {
          expected `</bus>`, but `</buses>` was found\n"
     );
 }
+
+/// A U+FFFE (bytes EF BF BE), which XML does not allow, is found where
+/// the parser's 64 KiB reads cut it in two as well as elsewhere; U+FF21
+/// (EF BC A1), which XML allows, passes wherever it falls.
+#[test]
+fn a_character_cut_by_a_read_is_checked_whole() {
+    let dir =
+        std::env::temp_dir().join(format!("part3-cut-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let head = "<?xml version=\"1.0\"?>\n<buses>\n<bus><id>";
+    for at in [100, 65533, 65534, 65535, 65536] {
+        let pad = "x".repeat(at - head.len());
+        let bad = format!("{head}{pad}\u{fffe}</id></bus>\n</buses>\n");
+        let path = dir.join(format!("fffe-{at}.xml"));
+        std::fs::write(&path, bad).unwrap();
+        for reader in READERS {
+            let out = Command::new(reader).arg(&path).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{reader} {at}: {stderr}");
+            assert!(stderr.contains("not well-formed (invalid token)"));
+        }
+    }
+    let good = format!("<buses>{}</buses>", "\u{ff21}".repeat(60_000));
+    let path = dir.join("ff21.xml");
+    std::fs::write(&path, good).unwrap();
+    for reader in READERS {
+        let out = Command::new(reader).arg(&path).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{reader}: {stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
