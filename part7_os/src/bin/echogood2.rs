@@ -28,7 +28,7 @@ fn handle_client(
     // has waits, and every task with it. Ours takes what fits.
     client.set_nonblocking(true)?;
     let client = Rc::new(client); // the scheduler holds it while we wait
-    let mut buf = vec![0; 65536];
+    let mut buf = [0; 65536]; // on the task's own stack: no allocation
     loop {
         sys.call(ReadWait(client.clone()));
         let n = (&*client).read(&mut buf)?;

@@ -639,8 +639,10 @@ pub fn recv(
     Subroutine::new(move |sys: &Sys| {
         sys.call(ReadWait(sock.clone()));
         // Python's `sock.recv(maxbytes)` allocates `maxbytes` and reads
-        // into it without clearing it first: so does this.
-        let mut data = Vec::with_capacity(maxbytes);
+        // into it without clearing it first: so does this. (No memory
+        // left is an error, as Python's MemoryError, not a crash.)
+        let mut data = Vec::new();
+        data.try_reserve_exact(maxbytes)?;
         rustix::io::read(&*sock, spare_capacity(&mut data))?;
         Ok(data)
     })
