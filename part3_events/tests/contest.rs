@@ -28,6 +28,9 @@ fn the_contest_runs_every_lesson_and_compares_their_output() {
         );
     }
     assert!(stdout.contains("cxmlparse takes "), "{stdout}");
+    for floor in ["the parser alone, ", "quick-xml by itself "] {
+        assert!(stdout.contains(floor), "no {floor:?}:\n{stdout}");
+    }
     assert!(
         stdout.contains("every program printed the same"),
         "{stdout}"
