@@ -7,7 +7,10 @@
 //! same file in the same run: `buses.py`, `coexpat.py`, `iterbus.py` and
 //! `cxml/test.py` (which needs the C extension built in `DIR/cxml`); a
 //! script that cannot run says why in its row (an extension not built:
-//! and the command that builds it).
+//! and the command that builds it). Two floors under every lesson's
+//! time come last: the workbook's parser alone (every piece read and
+//! checked, nothing done with it) and quick-xml by itself (the file held
+//! in memory for this one, none of expat's checks).
 //!
 //! ```text
 //! cargo run --release --bin xmlcontest
