@@ -209,6 +209,38 @@ impl Task {
 }
 // ANCHOR_END: task
 
+// ANCHOR: select
+/// Python's `select.select(rlist, wlist, [], timeout)`: the descriptors
+/// of each map that are ready, after waiting for one at most `timeout`.
+/// It calls `poll(2)`, through `rustix`: safe, and like `select` it is
+/// told every descriptor at each call. (The `polling` crate would keep
+/// them registered between calls, but its `add` is `unsafe` in 3.x.)
+fn select(
+    rlist: &Waiting,
+    wlist: &Waiting,
+    timeout: Option<Duration>,
+) -> io::Result<(Vec<RawFd>, Vec<RawFd>)> {
+    let wanted = (rlist.values().map(|(_, f)| (f, PollFlags::IN)))
+        .chain(wlist.values().map(|(_, f)| (f, PollFlags::OUT)));
+    let mut fds: Vec<PollFd> =
+        wanted.map(|(f, flags)| PollFd::new(f, flags)).collect();
+    let timeout = timeout.map(|t| Timespec::try_from(t).expect("in range"));
+    // A signal (EINTR) only ends the wait early: nothing is ready then.
+    if let Err(e) = poll(&mut fds, timeout.as_ref())
+        && e != rustix::io::Errno::INTR
+    {
+        return Err(e.into());
+    }
+    // Ready, or closed, or in error: the next call will not block.
+    let ready = |fds: &[PollFd]| -> Vec<RawFd> {
+        let fds = fds.iter().filter(|fd| !fd.revents().is_empty());
+        fds.map(|fd| fd.as_fd().as_raw_fd()).collect()
+    };
+    let (r, w) = fds.split_at(rlist.len());
+    Ok((ready(r), ready(w)))
+}
+// ANCHOR_END: select
+
 // ------------------------------------------------------------
 //                      === Scheduler ===
 // ------------------------------------------------------------
@@ -314,6 +346,16 @@ impl Scheduler {
     }
     // ANCHOR_END: iowaiting
 
+    /// The I/O-polling task (Python: the method `Scheduler.iotask`). It runs
+    /// as an ordinary task, and a task cannot hold the scheduler that runs
+    /// it: so it takes no `self`, and reaches the scheduler through a system
+    /// call of its own, [`IoPoll`], until there is nothing left to wait for.
+    // ANCHOR: iotask
+    fn iotask(sys: &Sys) {
+        while sys.call(IoPoll) {}
+    }
+    // ANCHOR_END: iotask
+
     /// Puts a task at the end of the ready queue.
     pub fn schedule(&mut self, task: TaskId) {
         self.ready.push_back(task);
@@ -322,7 +364,7 @@ impl Scheduler {
     // ANCHOR: mainloop
     /// Runs the ready tasks in turn, until none is ready.
     pub fn mainloop(&mut self) -> io::Result<()> {
-        self.new(iotask)?;
+        self.new(Self::iotask)?;
         // Python: `while self.taskmap:` then `self.ready.get()`, which
         // would wait forever on an empty queue; this loop ends then.
         while let Some(tid) = self.ready.pop_front() {
@@ -348,46 +390,7 @@ impl Scheduler {
 }
 // ANCHOR_END: scheduler
 
-// ANCHOR: select
-/// Python's `select.select(rlist, wlist, [], timeout)`: the descriptors
-/// of each map that are ready, after waiting for one at most `timeout`.
-/// It calls `poll(2)`, through `rustix`: safe, and like `select` it is
-/// told every descriptor at each call. (The `polling` crate would keep
-/// them registered between calls, but its `add` is `unsafe` in 3.x.)
-fn select(
-    rlist: &Waiting,
-    wlist: &Waiting,
-    timeout: Option<Duration>,
-) -> io::Result<(Vec<RawFd>, Vec<RawFd>)> {
-    let wanted = (rlist.values().map(|(_, f)| (f, PollFlags::IN)))
-        .chain(wlist.values().map(|(_, f)| (f, PollFlags::OUT)));
-    let mut fds: Vec<PollFd> =
-        wanted.map(|(f, flags)| PollFd::new(f, flags)).collect();
-    let timeout = timeout.map(|t| Timespec::try_from(t).expect("in range"));
-    // A signal (EINTR) only ends the wait early: nothing is ready then.
-    if let Err(e) = poll(&mut fds, timeout.as_ref())
-        && e != rustix::io::Errno::INTR
-    {
-        return Err(e.into());
-    }
-    // Ready, or closed, or in error: the next call will not block.
-    let ready = |fds: &[PollFd]| -> Vec<RawFd> {
-        let fds = fds.iter().filter(|fd| !fd.revents().is_empty());
-        fds.map(|fd| fd.as_fd().as_raw_fd()).collect()
-    };
-    let (r, w) = fds.split_at(rlist.len());
-    Ok((ready(r), ready(w)))
-}
-// ANCHOR_END: select
-
-// ANCHOR: iotask
-/// The I/O-polling task (Python: the method `Scheduler.iotask`). It is
-/// an ordinary task: it reaches the scheduler through a system call of
-/// its own, [`IoPoll`], until there is nothing left to wait for.
-fn iotask(sys: &Sys) {
-    while sys.call(IoPoll) {}
-}
-
+// ANCHOR: iopoll_call
 /// The iotask's system call: polls for I/O, waiting only if no other task
 /// is ready. Answers false when no task is ready and none waits for I/O
 /// (Python's iotask goes round forever then, and so does its program).
@@ -410,7 +413,7 @@ impl SystemCall for IoPoll {
         go_on && polled.is_ok()
     }
 }
-// ANCHOR_END: iotask
+// ANCHOR_END: iopoll_call
 
 // ------------------------------------------------------------
 //                   === System Calls ===
