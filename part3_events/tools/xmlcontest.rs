@@ -172,8 +172,7 @@ fn parse(file: &Path) -> Result<(), Fail> {
 /// floor under every lesson's time.
 fn bare(text: &str) -> Result<(), Fail> {
     let mut reader = quick_xml::Reader::from_str(text);
-    let bad = |e: quick_xml::Error| Fail::new(e.to_string());
-    while reader.read_event().map_err(bad)? != quick_xml::events::Event::Eof {}
+    while reader.read_event()? != quick_xml::events::Event::Eof {}
     Ok(())
 }
 

@@ -212,9 +212,7 @@ fn main() -> Result<(), Fail> {
     }
     // The servers to race, and the release build of those of the workbook
     // (in the target folder that holds this program).
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("root");
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let exe = std::env::current_exe()?;
     let target = exe.parent().and_then(Path::parent).unwrap_or(exe.as_ref());
     let bin_dir = args.bin_dir.clone().unwrap_or(target.join("release"));

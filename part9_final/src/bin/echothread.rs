@@ -36,24 +36,32 @@ use clap::Parser;
 use part1_generators::Fail;
 use socket2::{Domain, Socket, Type};
 
+/// `EchoHandler`: serves one client. socketserver makes one for each
+/// connection it accepts, with the connection (`request`) and the
+/// client's address (`client_address`), and calls its `handle`.
+struct EchoHandler(TcpStream, SocketAddr);
+
 // ANCHOR: handle
-/// `EchoHandler.handle`: echoes what the client sends until it closes.
-fn handle(mut request: TcpStream, client_address: SocketAddr) {
-    // Python prints the address tuple: ('127.0.0.1', 54321)
-    let (ip, port) = (client_address.ip(), client_address.port());
-    println!("Connection from ('{ip}', {port})");
-    let mut data = vec![0; 65536];
-    loop {
-        let n = match request.read(&mut data) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        // Python: `sendall`, which writes until every byte is out.
-        if request.write_all(&data[..n]).is_err() {
-            break;
+impl EchoHandler {
+    /// Echoes what the client sends until it closes.
+    fn handle(self) {
+        let EchoHandler(mut request, client_address) = self;
+        // Python prints the address tuple: ('127.0.0.1', 54321)
+        let (ip, port) = (client_address.ip(), client_address.port());
+        println!("Connection from ('{ip}', {port})");
+        let mut data = vec![0; 65536];
+        loop {
+            let n = match request.read(&mut data) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            // Python: `sendall`, which writes until every byte is out.
+            if request.write_all(&data[..n]).is_err() {
+                break;
+            }
         }
+        println!("Client closed");
     }
-    println!("Client closed");
 }
 // ANCHOR_END: handle
 
@@ -104,7 +112,7 @@ impl MyServer {
                 Ok((request, client_address)) => {
                     let client = Arc::clone(&clients);
                     let spawned = thread::Builder::new().spawn(move || {
-                        handle(request, client_address);
+                        EchoHandler(request, client_address).handle();
                         drop(client);
                     });
                     if let Err(e) = spawned {
