@@ -212,10 +212,9 @@ impl Parser {
                 return Err(fail("<?xml ...?> not at the start of the file"));
             }
             Xml::PI(pi) if pi.target().eq_ignore_ascii_case("xml") => {
-                let target = pi.target();
-                return Err(fail(&format!(
-                    "<?{target} ...?>: a reserved name"
-                )));
+                let reserved =
+                    format!("<?{} ...?>: a reserved name", pi.target());
+                return Err(fail(&reserved));
             }
             _ => Piece::Other,
         })
